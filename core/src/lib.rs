@@ -1,0 +1,36 @@
+//! # zignsec
+//!
+//! A client for ZignSec's v5 two-factor APIs: send an SMS, start a phone
+//! verification whose user types a 5-digit code on a hosted page, and read a
+//! session's status. Typed, thread-safe, and safe to retry: a send is retried
+//! only when it provably never left, so no SMS goes out twice.
+//!
+//! ```no_run
+//! let client = zignsec::Client::builder().api_key("my-key").build()?;
+//! let sms = client.send_sms(&zignsec::SendSms::new("+46701234567", "ZignSec", "Your code: 12345"))?;
+//! let done = client.wait_sms_session(&sms.id, None, None)?;
+//! println!("{} is {}", done.id, done.status);
+//! # Ok::<(), zignsec::Error>(())
+//! ```
+
+mod error;
+mod models;
+mod sms;
+pub mod validate;
+mod webhook;
+
+pub use error::{
+    parse_gateway_error, Error, ErrorKind, GatewayErrorBody, Result, WaitDetails, ERROR_BODY_CAP,
+};
+pub use models::{
+    PhoneRequestData, PhoneSession, PhoneSessionDetails, PhoneStatus, SendSms, SmsRequestData,
+    SmsSession, SmsSessionDetails, SmsStatus, StartPhoneVerification,
+};
+pub use sms::{sms_parts, SmsEncoding, SmsParts};
+pub use webhook::{
+    parse_webhook, sign_webhook, verify_webhook, verify_webhook_at, WebhookEvent,
+    DEFAULT_TOLERANCE, SIGNATURE_HEADER,
+};
+
+/// This crate's version, as sent in the `User-Agent`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,379 @@
+//! What goes to the gateway and what comes back.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+macro_rules! status_enum {
+    (
+        $(#[$meta:meta])* $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $text:literal, final = $final:literal; )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )*
+            /// A status this SDK does not know yet, kept verbatim; never final.
+            Other(String),
+        }
+
+        impl $name {
+            /// The status as the gateway spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( $name::$variant => $text, )*
+                    $name::Other(s) => s,
+                }
+            }
+
+            /// Whether the session will not change any more.
+            pub fn is_final(&self) -> bool {
+                match self {
+                    $( $name::$variant => $final, )*
+                    $name::Other(_) => false,
+                }
+            }
+
+            /// Read a status; unknown text becomes `Other`.
+            pub fn parse(text: &str) -> $name {
+                match text {
+                    $( $text => $name::$variant, )*
+                    other => $name::Other(other.to_string()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                Ok($name::parse(&text))
+            }
+        }
+    };
+}
+
+status_enum! {
+    /// Where an SMS is: `pending`, `dispatched` (in progress); `delivered`, `failed` (final).
+    SmsStatus {
+        /// Accepted, not yet handed to the operator.
+        Pending = "pending", final = false;
+        /// Handed to the operator.
+        Dispatched = "dispatched", final = false;
+        /// Delivered to the phone.
+        Delivered = "delivered", final = true;
+        /// Could not be delivered.
+        Failed = "failed", final = true;
+    }
+}
+
+status_enum! {
+    /// Where a phone verification is: `created`, `pending` (in progress);
+    /// `finished`, `accepted`, `failed`, `cancelled` (final).
+    PhoneStatus {
+        /// Created, the user has not opened the page.
+        Created = "created", final = false;
+        /// The user is verifying.
+        Pending = "pending", final = false;
+        /// The user typed the right code.
+        Finished = "finished", final = true;
+        /// Accepted (the gateway's other word for success).
+        Accepted = "accepted", final = true;
+        /// Too many wrong codes, or another failure.
+        Failed = "failed", final = true;
+        /// The user cancelled.
+        Cancelled = "cancelled", final = true;
+    }
+}
+
+/// An SMS to send. Build it with [`SendSms::new`] and set the optional fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendSms {
+    /// Recipient, E.164 (`+46701234567`).
+    pub to: String,
+    /// Sender: an E.164 number or 1 to 11 letters and digits.
+    pub from: String,
+    /// The text; must fit in `max_message_parts` parts.
+    pub message: String,
+    /// From 1 to 10; default 1.
+    pub max_message_parts: i64,
+    /// Your own reference, echoed back in reads and webhooks.
+    pub relay_state: Option<String>,
+    /// Where the gateway POSTs status changes (`https://`).
+    pub webhook: Option<String>,
+}
+
+impl SendSms {
+    /// An SMS of one part at most, without relay state or webhook.
+    pub fn new(to: impl Into<String>, from: impl Into<String>, message: impl Into<String>) -> Self {
+        SendSms {
+            to: to.into(),
+            from: from.into(),
+            message: message.into(),
+            max_message_parts: 1,
+            relay_state: None,
+            webhook: None,
+        }
+    }
+}
+
+/// A phone verification to start. Build it with [`StartPhoneVerification::new`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StartPhoneVerification {
+    /// The phone to verify, E.164.
+    pub phone_number: String,
+    /// Language of the hosted page (`"En"`).
+    pub locale: Option<String>,
+    /// Where the user lands after success (`https://`).
+    pub redirect_success: Option<String>,
+    /// Where the user lands after failure or cancel (`https://`).
+    pub redirect_failure: Option<String>,
+    /// Your own reference, echoed back.
+    pub relay_state: Option<String>,
+    /// Where the gateway POSTs status changes (`https://`).
+    pub webhook: Option<String>,
+    /// Sent as the `x-csrf-token` header when given.
+    pub csrf_token: Option<String>,
+}
+
+impl StartPhoneVerification {
+    /// A verification of `phone_number` with no optional fields.
+    pub fn new(phone_number: impl Into<String>) -> Self {
+        StartPhoneVerification {
+            phone_number: phone_number.into(),
+            ..Default::default()
+        }
+    }
+}
+
+/// The answer to [`send_sms`](crate::Client::send_sms).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmsSession {
+    /// The session id (a UUID).
+    pub id: String,
+    /// Usually `pending`.
+    pub status: SmsStatus,
+}
+
+/// The answer to [`start_phone_verification`](crate::Client::start_phone_verification).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneSession {
+    /// The session id (a UUID).
+    pub id: String,
+    /// The hosted page to send the user to.
+    pub redirect_url: String,
+    /// Usually `pending` or `created`.
+    pub status: PhoneStatus,
+}
+
+/// What an SMS session was asked to do, as the gateway recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SmsRequestData {
+    /// Sender.
+    pub from: String,
+    /// Recipient.
+    pub to: String,
+    /// The text.
+    pub message: String,
+    /// The part limit.
+    pub max_message_parts: u32,
+    /// Echoed reference.
+    pub relay_state: Option<String>,
+    /// Webhook URL.
+    pub webhook: Option<String>,
+}
+
+/// An SMS session read back with [`get_sms_session`](crate::Client::get_sms_session).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SmsSessionDetails {
+    /// The session id.
+    pub id: String,
+    /// Current status.
+    pub status: SmsStatus,
+    /// Parts the message went out in, once known.
+    pub number_of_message_parts: Option<u32>,
+    /// The original request.
+    pub request: SmsRequestData,
+}
+
+/// What a phone verification was asked to do, as the gateway recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PhoneRequestData {
+    /// The phone being verified.
+    pub phone_number: String,
+    /// Page language.
+    pub locale: Option<String>,
+    /// Success redirect.
+    pub redirect_success: Option<String>,
+    /// Failure redirect.
+    pub redirect_failure: Option<String>,
+    /// Echoed reference.
+    pub relay_state: Option<String>,
+    /// Webhook URL.
+    pub webhook: Option<String>,
+}
+
+/// A phone verification read back with [`get_phone_session`](crate::Client::get_phone_session).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PhoneSessionDetails {
+    /// The session id.
+    pub id: String,
+    /// Current status.
+    pub status: PhoneStatus,
+    /// The phone being verified.
+    pub phone_number: String,
+    /// The original request.
+    pub request: PhoneRequestData,
+}
+
+// ---- wire shapes (the seeds' JSON) ----
+
+#[derive(Serialize)]
+pub(crate) struct SmsMetadataWire<'a> {
+    pub from: &'a str,
+    pub to: &'a str,
+    pub message: &'a str,
+    pub max_message_parts: u32,
+}
+
+#[derive(Serialize)]
+pub(crate) struct SendSmsWire<'a> {
+    pub metadata: SmsMetadataWire<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relay_state: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct PhoneMetadataWire<'a> {
+    pub phone_number: &'a str,
+}
+
+#[derive(Serialize)]
+pub(crate) struct StartPhoneWire<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locale: Option<&'a str>,
+    pub metadata: PhoneMetadataWire<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect_failure: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect_success: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relay_state: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<&'a str>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Envelope<T> {
+    pub data: T,
+}
+
+#[derive(Deserialize, Default)]
+struct SmsMetadataIn {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    max_message_parts: u32,
+}
+
+#[derive(Deserialize, Default)]
+struct SmsRequestIn {
+    #[serde(default)]
+    metadata: SmsMetadataIn,
+    relay_state: Option<String>,
+    webhook: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SmsDetailsIn {
+    id: String,
+    status: SmsStatus,
+    number_of_message_parts: Option<u32>,
+    #[serde(default)]
+    request_data: SmsRequestIn,
+}
+
+impl<'de> Deserialize<'de> for SmsSessionDetails {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let w = SmsDetailsIn::deserialize(d)?;
+        let m = w.request_data.metadata;
+        Ok(SmsSessionDetails {
+            id: w.id,
+            status: w.status,
+            number_of_message_parts: w.number_of_message_parts,
+            request: SmsRequestData {
+                from: m.from,
+                to: m.to,
+                message: m.message,
+                max_message_parts: m.max_message_parts,
+                relay_state: w.request_data.relay_state,
+                webhook: w.request_data.webhook,
+            },
+        })
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct PhoneMetadataIn {
+    #[serde(default)]
+    phone_number: String,
+}
+
+#[derive(Deserialize, Default)]
+struct PhoneRequestIn {
+    #[serde(default)]
+    metadata: PhoneMetadataIn,
+    locale: Option<String>,
+    redirect_success: Option<String>,
+    redirect_failure: Option<String>,
+    relay_state: Option<String>,
+    webhook: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PhoneDetailsIn {
+    id: String,
+    status: PhoneStatus,
+    phone_number: Option<String>,
+    #[serde(default)]
+    request_data: PhoneRequestIn,
+}
+
+impl<'de> Deserialize<'de> for PhoneSessionDetails {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let w = PhoneDetailsIn::deserialize(d)?;
+        let r = w.request_data;
+        Ok(PhoneSessionDetails {
+            id: w.id,
+            status: w.status,
+            phone_number: w
+                .phone_number
+                .unwrap_or_else(|| r.metadata.phone_number.clone()),
+            request: PhoneRequestData {
+                phone_number: r.metadata.phone_number,
+                locale: r.locale,
+                redirect_success: r.redirect_success,
+                redirect_failure: r.redirect_failure,
+                relay_state: r.relay_state,
+                webhook: r.webhook,
+            },
+        })
+    }
+}
