@@ -112,8 +112,14 @@ pub enum WaitDetails {
 pub const ERROR_BODY_CAP: usize = 8 * 1024;
 
 /// An error from any operation. The message never contains the API key.
+///
+/// Boxed, so a `Result` stays one pointer wide on the happy path.
 #[derive(Debug, Clone)]
-pub struct Error {
+pub struct Error(Box<ErrorData>);
+
+#[derive(Debug, Clone)]
+#[doc(hidden)]
+pub struct ErrorData {
     pub(crate) kind: ErrorKind,
     pub(crate) message: String,
     pub(crate) field: Option<String>,
@@ -129,7 +135,7 @@ pub struct Error {
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error {
+        Error(Box::new(ErrorData {
             kind,
             message: message.into(),
             field: None,
@@ -141,7 +147,7 @@ impl Error {
             maybe_sent: None,
             retry_after: None,
             details: None,
-        }
+        }))
     }
 
     /// A validation error about `field`.
@@ -207,6 +213,19 @@ impl Error {
     /// For wait-timeout errors: the last details read.
     pub fn wait_details(&self) -> Option<&WaitDetails> {
         self.details.as_deref()
+    }
+}
+
+impl std::ops::Deref for Error {
+    type Target = ErrorData;
+    fn deref(&self) -> &ErrorData {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut ErrorData {
+        &mut self.0
     }
 }
 

@@ -13,12 +13,24 @@
 //! # Ok::<(), zignsec::Error>(())
 //! ```
 
+mod client;
+mod config;
 mod error;
+mod logging;
 mod models;
+mod retry;
 mod sms;
 pub mod validate;
 mod webhook;
 
+pub use client::{
+    AsyncClient, Client, DEFAULT_PHONE_WAIT, DEFAULT_POLL_INTERVAL, DEFAULT_SMS_WAIT,
+    MAX_RESPONSE_BYTES,
+};
+pub use config::{
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
+    PRODUCTION_BASE_URL, TEST_BASE_URL,
+};
 pub use error::{
     parse_gateway_error, Error, ErrorKind, GatewayErrorBody, Result, WaitDetails, ERROR_BODY_CAP,
 };
@@ -26,6 +38,7 @@ pub use models::{
     PhoneRequestData, PhoneSession, PhoneSessionDetails, PhoneStatus, SendSms, SmsRequestData,
     SmsSession, SmsSessionDetails, SmsStatus, StartPhoneVerification,
 };
+pub use retry::{backoff, parse_retry_after, MAX_RETRY_AFTER};
 pub use sms::{sms_parts, SmsEncoding, SmsParts};
 pub use webhook::{
     parse_webhook, sign_webhook, verify_webhook, verify_webhook_at, WebhookEvent,

@@ -1,0 +1,816 @@
+//! The clients: [`AsyncClient`] does the work; [`Client`] is its blocking face.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::{Arc, Once};
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use tokio::runtime::Runtime;
+
+use crate::config::{ClientBuilder, Settings};
+use crate::error::{
+    parse_gateway_error, truncate_bytes, Error, ErrorKind, Result, WaitDetails, ERROR_BODY_CAP,
+};
+use crate::models::{
+    Envelope, PhoneMetadataWire, PhoneSession, PhoneSessionDetails, SendSms, SendSmsWire,
+    SmsMetadataWire, SmsSession, SmsSessionDetails, StartPhoneVerification, StartPhoneWire,
+};
+use crate::retry::{
+    backoff, parse_retry_after, read_status_is_retryable, send_status_is_retryable,
+};
+use crate::validate;
+
+/// Response bodies are read up to this many bytes; more is a decode error.
+pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+/// `wait_sms_session` gives up after this long by default.
+pub const DEFAULT_SMS_WAIT: Duration = Duration::from_secs(60);
+/// `wait_phone_session` gives up after this long by default (a person is typing).
+pub const DEFAULT_PHONE_WAIT: Duration = Duration::from_secs(300);
+/// Time between polls of a `wait_*`, by default.
+pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(1);
+
+const SMS_PATH: &str = "/core/api/sessions/two_factor_auth/sms";
+const PHONE_PATH: &str = "/core/api/sessions/two_factor_auth/phone";
+const SESSION_PATH: &str = "/core/api/sessions/";
+
+fn install_crypto_provider() {
+    static ONCE: Once = Once::new();
+    // reqwest is built without a provider: rustls needs one installed process-wide.
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+struct Inner {
+    http: reqwest::Client,
+    auth: HeaderValue,
+    base_url: String,
+    timeout: Duration,
+    max_retries: u32,
+    user_agent: String,
+}
+
+/// The asynchronous client (tokio). Cheap to clone; clones share one connection pool.
+#[derive(Clone)]
+pub struct AsyncClient {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for AsyncClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AsyncClient")
+            .field("api_key", &"<redacted>")
+            .field("base_url", &self.inner.base_url)
+            .field("timeout", &self.inner.timeout)
+            .field("max_retries", &self.inner.max_retries)
+            .field("user_agent", &self.inner.user_agent)
+            .finish()
+    }
+}
+
+/// Which call is being made: it decides the retry policy.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CallKind {
+    Read,
+    Send,
+}
+
+/// A transport failure of one attempt.
+struct TransportFailure {
+    kind: ErrorKind,
+    /// The request provably never reached the gateway (connect or DNS failure).
+    never_left: bool,
+    message: String,
+}
+
+/// The answer to one attempt.
+struct Answer {
+    status: u16,
+    request_id: Option<String>,
+    retry_after: Option<Duration>,
+    content_type: Option<String>,
+    body: Vec<u8>,
+    oversized: bool,
+}
+
+enum Attempt {
+    Answered(Answer),
+    Failed(TransportFailure),
+}
+
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    text
+}
+
+fn classify(err: &reqwest::Error) -> TransportFailure {
+    let detail = error_chain(err);
+    if err.is_connect() {
+        TransportFailure {
+            kind: ErrorKind::Connection,
+            never_left: true,
+            message: format!("could not connect to the gateway: {detail}"),
+        }
+    } else if err.is_timeout() {
+        TransportFailure {
+            kind: ErrorKind::Timeout,
+            never_left: false,
+            message: format!("the gateway did not answer in time: {detail}"),
+        }
+    } else {
+        TransportFailure {
+            kind: ErrorKind::Connection,
+            never_left: false,
+            message: format!("the connection failed: {detail}"),
+        }
+    }
+}
+
+async fn read_capped(mut resp: reqwest::Response) -> reqwest::Result<(Vec<u8>, bool)> {
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await? {
+        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+            return Ok((body, true));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, false))
+}
+
+fn header_text(headers: &HeaderMap, name: impl reqwest::header::AsHeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.to_string())
+}
+
+fn status_error(answer: &Answer, attempts: u32) -> Error {
+    let body_text = String::from_utf8_lossy(&answer.body);
+    let parsed = parse_gateway_error(&body_text);
+    let kind = ErrorKind::from_status(answer.status);
+    let reason = reqwest::StatusCode::from_u16(answer.status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("");
+    let mut message = format!("the gateway answered {} {reason}", answer.status)
+        .trim_end()
+        .to_string();
+    if let Some(desc) = &parsed.description {
+        message.push_str(": ");
+        message.push_str(desc);
+    }
+    if let Some(code) = &parsed.code {
+        message.push_str(&format!(" (code {code})"));
+    }
+    if let (ErrorKind::RateLimited, Some(wait)) = (kind, answer.retry_after) {
+        message.push_str(&format!("; retry after {:.0} s", wait.as_secs_f64().ceil()));
+    }
+    let mut err = Error::new(kind, message);
+    err.status = Some(answer.status);
+    err.code = parsed.code;
+    err.body = Some(truncate_bytes(&body_text, ERROR_BODY_CAP));
+    err.request_id = answer.request_id.clone();
+    err.attempts = attempts;
+    err.retry_after = answer.retry_after;
+    err
+}
+
+fn decode_answer<T: DeserializeOwned>(answer: &Answer, attempts: u32) -> Result<T> {
+    let fail = |why: String| {
+        let mut err = Error::decode(format!(
+            "the gateway answered {} with a body that is not the documented JSON: {why}",
+            answer.status
+        ));
+        err.status = Some(answer.status);
+        err.body = Some(truncate_bytes(
+            &String::from_utf8_lossy(&answer.body),
+            ERROR_BODY_CAP,
+        ));
+        err.request_id = answer.request_id.clone();
+        err.attempts = attempts;
+        err
+    };
+    if answer.oversized {
+        return Err(fail(format!("the body is over {MAX_RESPONSE_BYTES} bytes")));
+    }
+    if let Some(ct) = &answer.content_type {
+        let essence = ct
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if essence != "application/json" && !essence.ends_with("+json") {
+            return Err(fail(format!(
+                "content type is {ct:?}, not application/json"
+            )));
+        }
+    }
+    serde_json::from_slice::<Envelope<T>>(&answer.body)
+        .map(|envelope| envelope.data)
+        .map_err(|e| fail(e.to_string()))
+}
+
+impl AsyncClient {
+    /// A builder; see [`ClientBuilder`] for the options and their env vars.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client from `ZIGNSEC_*` environment variables alone.
+    pub fn from_env() -> Result<AsyncClient> {
+        ClientBuilder::new().build_async()
+    }
+
+    pub(crate) fn from_settings(settings: Settings) -> Result<AsyncClient> {
+        install_crypto_provider();
+        crate::logging::init_from_env();
+        let mut auth = HeaderValue::from_str(&settings.api_key)
+            .map_err(|_| Error::config("the API key is not a valid header value"))?;
+        auth.set_sensitive(true);
+        let mut http = reqwest::Client::builder()
+            .user_agent(settings.user_agent.clone())
+            .connect_timeout(settings.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_idle_timeout(Duration::from_secs(60))
+            .tcp_nodelay(true);
+        for pem in &settings.root_certificates_pem {
+            let cert = reqwest::Certificate::from_pem(pem)
+                .map_err(|e| Error::config(format!("root certificate is not PEM: {e}")))?;
+            http = http.tls_certs_merge([cert]);
+        }
+        let http = http.build().map_err(|e| {
+            Error::config(format!(
+                "could not build the HTTP client: {}",
+                error_chain(&e)
+            ))
+        })?;
+        let base_url = settings.base_url.as_str().trim_end_matches('/').to_string();
+        Ok(AsyncClient {
+            inner: Arc::new(Inner {
+                http,
+                auth,
+                base_url,
+                timeout: settings.timeout,
+                max_retries: settings.max_retries,
+                user_agent: settings.user_agent,
+            }),
+        })
+    }
+
+    /// The base URL calls go to (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+    /// Total time for one call.
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+    /// Retries after the first attempt.
+    pub fn max_retries(&self) -> u32 {
+        self.inner.max_retries
+    }
+    /// The `User-Agent` sent.
+    pub fn user_agent(&self) -> &str {
+        &self.inner.user_agent
+    }
+
+    async fn attempt(
+        &self,
+        method: &Method,
+        url: &str,
+        body: Option<&bytes_body::Body>,
+        csrf_token: Option<&str>,
+    ) -> Attempt {
+        let mut req = self
+            .inner
+            .http
+            .request(method.clone(), url)
+            .header(AUTHORIZATION, self.inner.auth.clone())
+            .header(ACCEPT, "application/json");
+        if let Some(body) = body {
+            req = req
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone().into_reqwest());
+        }
+        if let Some(token) = csrf_token {
+            req = req.header("x-csrf-token", token);
+        }
+        let resp = match req.send().await {
+            Ok(resp) => resp,
+            Err(e) => return Attempt::Failed(classify(&e)),
+        };
+        let status = resp.status().as_u16();
+        let headers = resp.headers();
+        let request_id = header_text(headers, "x-request-id");
+        let retry_after = header_text(headers, RETRY_AFTER)
+            .and_then(|v| parse_retry_after(&v, SystemTime::now()));
+        let content_type = header_text(headers, CONTENT_TYPE);
+        match read_capped(resp).await {
+            Ok((body, oversized)) => Attempt::Answered(Answer {
+                status,
+                request_id,
+                retry_after,
+                content_type,
+                body,
+                oversized,
+            }),
+            Err(e) => Attempt::Failed(classify(&e)),
+        }
+    }
+
+    /// Make one call with the retry policy of `kind`, ending by `deadline`.
+    async fn execute<T: DeserializeOwned>(
+        &self,
+        kind: CallKind,
+        method: Method,
+        path: &str,
+        body: Option<bytes_body::Body>,
+        csrf_token: Option<&str>,
+        deadline: Instant,
+    ) -> Result<T> {
+        let url = format!("{}{path}", self.inner.base_url);
+        let started = Instant::now();
+        let mut attempts = 0u32;
+        loop {
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                let mut err = Error::new(
+                    ErrorKind::Timeout,
+                    format!(
+                        "{method} {path} timed out after {} ms ({attempts} attempt(s))",
+                        started.elapsed().as_millis()
+                    ),
+                );
+                err.attempts = attempts;
+                err.maybe_sent = (kind == CallKind::Send).then_some(attempts > 0);
+                return Err(err);
+            }
+            attempts += 1;
+            let attempt_started = Instant::now();
+            let outcome = tokio::time::timeout(
+                remaining,
+                self.attempt(&method, &url, body.as_ref(), csrf_token),
+            )
+            .await
+            .unwrap_or_else(|_| {
+                Attempt::Failed(TransportFailure {
+                    kind: ErrorKind::Timeout,
+                    never_left: false,
+                    message: format!(
+                        "no answer within the call's timeout of {} ms",
+                        self.inner.timeout.as_millis()
+                    ),
+                })
+            });
+            let elapsed_ms = attempt_started.elapsed().as_millis();
+            let (err, wait) = match outcome {
+                Attempt::Answered(answer) if (200..300).contains(&answer.status) => {
+                    log::debug!(target: "zignsec", "{method} {path} -> {} (attempt {attempts}, {elapsed_ms} ms)", answer.status);
+                    let mut result = decode_answer::<T>(&answer, attempts);
+                    if let (Err(e), CallKind::Send) = (&mut result, kind) {
+                        e.maybe_sent = Some(true);
+                    }
+                    return result;
+                }
+                Attempt::Answered(answer) => {
+                    log::debug!(target: "zignsec", "{method} {path} -> {} (attempt {attempts}, {elapsed_ms} ms)", answer.status);
+                    let retryable = match kind {
+                        CallKind::Read => read_status_is_retryable(answer.status),
+                        CallKind::Send => send_status_is_retryable(answer.status),
+                    };
+                    let mut err = status_error(&answer, attempts);
+                    if kind == CallKind::Send {
+                        // A 5xx may have come after the SMS left; a 4xx means it was refused.
+                        err.maybe_sent = Some(answer.status >= 500);
+                    }
+                    let wait = retryable
+                        .then(|| answer.retry_after.unwrap_or_else(|| backoff(attempts - 1)));
+                    (err, wait)
+                }
+                Attempt::Failed(failure) => {
+                    log::debug!(target: "zignsec", "{method} {path} -> {} (attempt {attempts}, {elapsed_ms} ms)", failure.kind);
+                    let retryable = match kind {
+                        CallKind::Read => true,
+                        CallKind::Send => failure.never_left,
+                    };
+                    let mut err = Error::new(
+                        failure.kind,
+                        format!("{method} {path}: {}", failure.message),
+                    );
+                    err.attempts = attempts;
+                    if kind == CallKind::Send {
+                        err.maybe_sent = Some(!failure.never_left);
+                    }
+                    (err, retryable.then(|| backoff(attempts - 1)))
+                }
+            };
+            let Some(wait) = wait else {
+                return Err(err);
+            };
+            if attempts > self.inner.max_retries {
+                return Err(err);
+            }
+            if Instant::now() + wait >= deadline {
+                // The next try could not finish in time: report what happened.
+                return Err(err);
+            }
+            log::info!(target: "zignsec", "{method} {path}: {} on attempt {attempts}, retrying in {} ms", err.kind(), wait.as_millis());
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    fn deadline(&self) -> Instant {
+        Instant::now() + self.inner.timeout
+    }
+
+    /// Send an SMS. Validated first; retried only when it provably never left or
+    /// on 429, so it is never sent twice.
+    pub async fn send_sms(&self, request: &SendSms) -> Result<SmsSession> {
+        let result = self.send_sms_inner(request).await;
+        result.map_err(|mut e| {
+            e.maybe_sent.get_or_insert(false);
+            e
+        })
+    }
+
+    async fn send_sms_inner(&self, request: &SendSms) -> Result<SmsSession> {
+        validate::e164("to", &request.to)?;
+        validate::sender("from", &request.from)?;
+        let max_parts = validate::max_message_parts(request.max_message_parts)?;
+        validate::message(&request.message, max_parts)?;
+        if let Some(r) = &request.relay_state {
+            validate::relay_state(r)?;
+        }
+        if let Some(w) = &request.webhook {
+            validate::callback_url("webhook", w)?;
+        }
+        let wire = SendSmsWire {
+            metadata: SmsMetadataWire {
+                from: &request.from,
+                to: &request.to,
+                message: &request.message,
+                max_message_parts: max_parts,
+            },
+            relay_state: request.relay_state.as_deref(),
+            webhook: request.webhook.as_deref(),
+        };
+        let body = bytes_body::Body::json(&wire)?;
+        log::info!(target: "zignsec", "send_sms to={} parts<={max_parts}", validate::mask_phone(&request.to));
+        let session: SmsSession = self
+            .execute(
+                CallKind::Send,
+                Method::POST,
+                SMS_PATH,
+                Some(body),
+                None,
+                self.deadline(),
+            )
+            .await?;
+        log::info!(target: "zignsec", "send_sms -> session {} {}", session.id, session.status);
+        Ok(session)
+    }
+
+    /// Start a phone verification; send the user to the returned `redirect_url`.
+    pub async fn start_phone_verification(
+        &self,
+        request: &StartPhoneVerification,
+    ) -> Result<PhoneSession> {
+        let result = self.start_phone_inner(request).await;
+        result.map_err(|mut e| {
+            e.maybe_sent.get_or_insert(false);
+            e
+        })
+    }
+
+    async fn start_phone_inner(&self, request: &StartPhoneVerification) -> Result<PhoneSession> {
+        validate::e164("phone_number", &request.phone_number)?;
+        if let Some(l) = &request.locale {
+            validate::locale(l)?;
+        }
+        if let Some(u) = &request.redirect_success {
+            validate::callback_url("redirect_success", u)?;
+        }
+        if let Some(u) = &request.redirect_failure {
+            validate::callback_url("redirect_failure", u)?;
+        }
+        if let Some(r) = &request.relay_state {
+            validate::relay_state(r)?;
+        }
+        if let Some(w) = &request.webhook {
+            validate::callback_url("webhook", w)?;
+        }
+        if let Some(t) = &request.csrf_token {
+            validate::csrf_token(t)?;
+        }
+        let wire = StartPhoneWire {
+            locale: request.locale.as_deref(),
+            metadata: PhoneMetadataWire {
+                phone_number: &request.phone_number,
+            },
+            redirect_failure: request.redirect_failure.as_deref(),
+            redirect_success: request.redirect_success.as_deref(),
+            relay_state: request.relay_state.as_deref(),
+            webhook: request.webhook.as_deref(),
+        };
+        let body = bytes_body::Body::json(&wire)?;
+        log::info!(target: "zignsec", "start_phone_verification phone_number={}", validate::mask_phone(&request.phone_number));
+        let session: PhoneSession = self
+            .execute(
+                CallKind::Send,
+                Method::POST,
+                PHONE_PATH,
+                Some(body),
+                request.csrf_token.as_deref(),
+                self.deadline(),
+            )
+            .await?;
+        log::info!(target: "zignsec", "start_phone_verification -> session {} {}", session.id, session.status);
+        Ok(session)
+    }
+
+    async fn get_session<T: DeserializeOwned>(
+        &self,
+        session_id: &str,
+        deadline: Instant,
+    ) -> Result<T> {
+        let id = validate::session_id(session_id)?;
+        let path = format!("{SESSION_PATH}{id}");
+        self.execute(CallKind::Read, Method::GET, &path, None, None, deadline)
+            .await
+    }
+
+    /// Read an SMS session.
+    pub async fn get_sms_session(&self, session_id: &str) -> Result<SmsSessionDetails> {
+        self.get_session(session_id, self.deadline()).await
+    }
+
+    /// Read a phone verification session.
+    pub async fn get_phone_session(&self, session_id: &str) -> Result<PhoneSessionDetails> {
+        self.get_session(session_id, self.deadline()).await
+    }
+
+    /// Poll an SMS session until its status is final (`delivered` or `failed`).
+    ///
+    /// `timeout` defaults to 60 s, `poll_interval` to 1 s. When time runs out the
+    /// error is a wait timeout carrying the last details read.
+    pub async fn wait_sms_session(
+        &self,
+        session_id: &str,
+        timeout: Option<Duration>,
+        poll_interval: Option<Duration>,
+    ) -> Result<SmsSessionDetails> {
+        self.wait(
+            session_id,
+            timeout.unwrap_or(DEFAULT_SMS_WAIT),
+            poll_interval.unwrap_or(DEFAULT_POLL_INTERVAL),
+            |d: &SmsSessionDetails| d.status.is_final(),
+            |d: &SmsSessionDetails| d.status.to_string(),
+            WaitDetails::Sms,
+        )
+        .await
+    }
+
+    /// Poll a phone session until its status is final (`finished`, `accepted`,
+    /// `failed` or `cancelled`). `timeout` defaults to 300 s, `poll_interval` to 1 s.
+    pub async fn wait_phone_session(
+        &self,
+        session_id: &str,
+        timeout: Option<Duration>,
+        poll_interval: Option<Duration>,
+    ) -> Result<PhoneSessionDetails> {
+        self.wait(
+            session_id,
+            timeout.unwrap_or(DEFAULT_PHONE_WAIT),
+            poll_interval.unwrap_or(DEFAULT_POLL_INTERVAL),
+            |d: &PhoneSessionDetails| d.status.is_final(),
+            |d: &PhoneSessionDetails| d.status.to_string(),
+            WaitDetails::Phone,
+        )
+        .await
+    }
+
+    async fn wait<T: DeserializeOwned>(
+        &self,
+        session_id: &str,
+        timeout: Duration,
+        poll_interval: Duration,
+        is_final: impl Fn(&T) -> bool,
+        status_of: impl Fn(&T) -> String,
+        wrap: impl Fn(T) -> WaitDetails,
+    ) -> Result<T> {
+        validate::session_id(session_id)?;
+        validate::seconds("timeout", timeout.as_secs_f64())?;
+        validate::seconds("poll_interval", poll_interval.as_secs_f64())?;
+        let started = Instant::now();
+        let wait_deadline = started + timeout;
+        let mut last: Option<T> = None;
+        let mut interval = poll_interval;
+        loop {
+            let deadline = wait_deadline.min(self.deadline());
+            match self.get_session::<T>(session_id, deadline).await {
+                Ok(details) if is_final(&details) => return Ok(details),
+                Ok(details) => last = Some(details),
+                Err(e)
+                    if Instant::now() >= wait_deadline
+                        && matches!(e.kind(), ErrorKind::Timeout | ErrorKind::Connection) => {}
+                Err(e) => return Err(e),
+            }
+            let now = Instant::now();
+            if now >= wait_deadline {
+                let status = last.as_ref().map(&status_of);
+                let mut err = Error::new(
+                    ErrorKind::WaitTimeout,
+                    format!(
+                        "session {session_id} is still {} after {:.1} s",
+                        status.map_or("unread".to_string(), |s| format!("`{s}`")),
+                        started.elapsed().as_secs_f64()
+                    ),
+                );
+                err.details = last.map(|d| Box::new(wrap(d)));
+                return Err(err);
+            }
+            tokio::time::sleep(interval.min(wait_deadline - now)).await;
+            // Poll a little less often as the wait goes on, up to 4× the interval.
+            interval = interval.mul_f64(1.5).min(poll_interval * 4);
+        }
+    }
+}
+
+mod bytes_body {
+    //! A request body that can be re-sent on retry without copying.
+    use crate::error::{Error, Result};
+
+    #[derive(Clone)]
+    pub(super) struct Body(std::sync::Arc<Vec<u8>>);
+
+    impl Body {
+        pub(super) fn json(value: &impl serde::Serialize) -> Result<Body> {
+            serde_json::to_vec(value)
+                .map(|v| Body(std::sync::Arc::new(v)))
+                .map_err(|e| Error::validation("body", format!("cannot be encoded: {e}")))
+        }
+
+        pub(super) fn into_reqwest(self) -> reqwest::Body {
+            reqwest::Body::from(std::sync::Arc::unwrap_or_clone(self.0))
+        }
+    }
+}
+
+/// Owns the runtime a blocking [`Client`] runs on; shut down without blocking on drop.
+struct RuntimeOwner(Option<Runtime>);
+
+impl Drop for RuntimeOwner {
+    fn drop(&mut self) {
+        if let Some(rt) = self.0.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+/// The blocking client: every call waits for its answer. Thread-safe and cheap to
+/// clone; clones share one connection pool and one I/O runtime. Build it once and
+/// share it.
+#[derive(Clone)]
+pub struct Client {
+    inner: AsyncClient,
+    runtime: Arc<RuntimeOwner>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("api_key", &"<redacted>")
+            .field("base_url", &self.inner.inner.base_url)
+            .field("timeout", &self.inner.inner.timeout)
+            .field("max_retries", &self.inner.inner.max_retries)
+            .field("user_agent", &self.inner.inner.user_agent)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// Build a blocking [`Client`].
+    pub fn build(self) -> Result<Client> {
+        let inner = AsyncClient::from_settings(self.resolve()?)?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("zignsec-io")
+            .enable_all()
+            .build()
+            .map_err(|e| Error::config(format!("could not start the I/O runtime: {e}")))?;
+        Ok(Client {
+            inner,
+            runtime: Arc::new(RuntimeOwner(Some(runtime))),
+        })
+    }
+
+    /// Build an [`AsyncClient`] (its calls run on the caller's tokio runtime).
+    pub fn build_async(self) -> Result<AsyncClient> {
+        AsyncClient::from_settings(self.resolve()?)
+    }
+}
+
+impl Client {
+    /// A builder; see [`ClientBuilder`] for the options and their env vars.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client from `ZIGNSEC_*` environment variables alone.
+    pub fn from_env() -> Result<Client> {
+        ClientBuilder::new().build()
+    }
+
+    /// The asynchronous client this one drives (same pool, same options).
+    pub fn as_async(&self) -> &AsyncClient {
+        &self.inner
+    }
+
+    /// The runtime this client's I/O runs on, for bindings that bridge to their
+    /// own event loops.
+    pub fn runtime_handle(&self) -> Option<tokio::runtime::Handle> {
+        self.runtime.0.as_ref().map(|rt| rt.handle().clone())
+    }
+
+    fn block_on<T>(&self, future: impl Future<Output = Result<T>>) -> Result<T> {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return Err(Error::config(
+                "the blocking zignsec::Client was called inside an async runtime; use zignsec::AsyncClient there",
+            ));
+        }
+        match &self.runtime.0 {
+            Some(rt) => rt.block_on(future),
+            None => Err(Error::config("the client's runtime is gone")),
+        }
+    }
+
+    /// The base URL calls go to (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url()
+    }
+    /// Total time for one call.
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout()
+    }
+    /// Retries after the first attempt.
+    pub fn max_retries(&self) -> u32 {
+        self.inner.max_retries()
+    }
+
+    /// See [`AsyncClient::send_sms`].
+    pub fn send_sms(&self, request: &SendSms) -> Result<SmsSession> {
+        self.block_on(self.inner.send_sms(request))
+    }
+    /// See [`AsyncClient::start_phone_verification`].
+    pub fn start_phone_verification(
+        &self,
+        request: &StartPhoneVerification,
+    ) -> Result<PhoneSession> {
+        self.block_on(self.inner.start_phone_verification(request))
+    }
+    /// See [`AsyncClient::get_sms_session`].
+    pub fn get_sms_session(&self, session_id: &str) -> Result<SmsSessionDetails> {
+        self.block_on(self.inner.get_sms_session(session_id))
+    }
+    /// See [`AsyncClient::get_phone_session`].
+    pub fn get_phone_session(&self, session_id: &str) -> Result<PhoneSessionDetails> {
+        self.block_on(self.inner.get_phone_session(session_id))
+    }
+    /// See [`AsyncClient::wait_sms_session`].
+    pub fn wait_sms_session(
+        &self,
+        session_id: &str,
+        timeout: Option<Duration>,
+        poll_interval: Option<Duration>,
+    ) -> Result<SmsSessionDetails> {
+        self.block_on(
+            self.inner
+                .wait_sms_session(session_id, timeout, poll_interval),
+        )
+    }
+    /// See [`AsyncClient::wait_phone_session`].
+    pub fn wait_phone_session(
+        &self,
+        session_id: &str,
+        timeout: Option<Duration>,
+        poll_interval: Option<Duration>,
+    ) -> Result<PhoneSessionDetails> {
+        self.block_on(
+            self.inner
+                .wait_phone_session(session_id, timeout, poll_interval),
+        )
+    }
+}

@@ -1,0 +1,248 @@
+//! Client options: explicit values, then `ZIGNSEC_*` environment variables, then defaults.
+
+use std::fmt;
+use std::time::Duration;
+
+use url::Url;
+
+use crate::error::{Error, Result};
+use crate::validate;
+
+/// The test gateway.
+pub const TEST_BASE_URL: &str = "https://test-gateway.zignsec.com";
+/// The production gateway.
+pub const PRODUCTION_BASE_URL: &str = "https://gateway.zignsec.com";
+/// Total time for one call, retries included, by default.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Time to open one connection, by default.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Retries after the first attempt, by default.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+
+/// Builds a [`Client`](crate::Client) or [`AsyncClient`](crate::AsyncClient).
+///
+/// Options left unset are read from `ZIGNSEC_API_KEY`, `ZIGNSEC_ENVIRONMENT`,
+/// `ZIGNSEC_BASE_URL`, `ZIGNSEC_TIMEOUT` (seconds) and `ZIGNSEC_MAX_RETRIES`, then
+/// take their defaults. Invalid options are a config error from `build`.
+#[derive(Clone, Default)]
+pub struct ClientBuilder {
+    api_key: Option<String>,
+    environment: Option<String>,
+    base_url: Option<String>,
+    timeout_secs: Option<f64>,
+    connect_timeout_secs: Option<f64>,
+    max_retries: Option<i64>,
+    sdk: Option<(String, String)>,
+    root_certificates_pem: Vec<Vec<u8>>,
+    ignore_env: bool,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("environment", &self.environment)
+            .field("base_url", &self.base_url)
+            .field("timeout_secs", &self.timeout_secs)
+            .field("connect_timeout_secs", &self.connect_timeout_secs)
+            .field("max_retries", &self.max_retries)
+            .field("sdk", &self.sdk)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with nothing set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// The API key, sent as the raw `Authorization` header.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+    /// `"test"` (default) or `"production"`.
+    pub fn environment(mut self, environment: impl Into<String>) -> Self {
+        self.environment = Some(environment.into());
+        self
+    }
+    /// A base URL that overrides the environment (`http://` only for loopback).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+    /// Total time for one call, retries and backoff included (default 30 s).
+    pub fn timeout(self, timeout: Duration) -> Self {
+        self.timeout_secs(timeout.as_secs_f64())
+    }
+    /// [`timeout`](Self::timeout) in seconds, as the bindings receive it.
+    pub fn timeout_secs(mut self, seconds: f64) -> Self {
+        self.timeout_secs = Some(seconds);
+        self
+    }
+    /// Time to open one connection (default 5 s).
+    pub fn connect_timeout(self, timeout: Duration) -> Self {
+        self.connect_timeout_secs(timeout.as_secs_f64())
+    }
+    /// [`connect_timeout`](Self::connect_timeout) in seconds.
+    pub fn connect_timeout_secs(mut self, seconds: f64) -> Self {
+        self.connect_timeout_secs = Some(seconds);
+        self
+    }
+    /// Retries after the first attempt, 0 to 10 (default 2).
+    pub fn max_retries(mut self, retries: i64) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+    /// Names the SDK in the `User-Agent` (`zignsec-<name>/<version>`); bindings set
+    /// `python`, `node` or `c`.
+    pub fn sdk(mut self, name: impl Into<String>, version: impl Into<String>) -> Self {
+        self.sdk = Some((name.into(), version.into()));
+        self
+    }
+    /// Trust one more root certificate (PEM), beside the system's.
+    pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates_pem.push(pem.into());
+        self
+    }
+    /// Do not read `ZIGNSEC_*` environment variables.
+    pub fn ignore_env(mut self) -> Self {
+        self.ignore_env = true;
+        self
+    }
+
+    fn env(&self, name: &str) -> Option<String> {
+        if self.ignore_env {
+            return None;
+        }
+        std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+    }
+
+    pub(crate) fn resolve(&self) -> Result<Settings> {
+        let api_key = match self.api_key.clone().or_else(|| self.env("ZIGNSEC_API_KEY")) {
+            Some(k) if !k.trim().is_empty() => k,
+            _ => {
+                return Err(Error::config(
+                    "no API key: pass api_key or set ZIGNSEC_API_KEY",
+                ))
+            }
+        };
+        if !api_key.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+            return Err(Error::config(
+                "the API key has characters an HTTP header cannot carry",
+            ));
+        }
+        let base = match self
+            .base_url
+            .clone()
+            .or_else(|| self.env("ZIGNSEC_BASE_URL"))
+        {
+            Some(url) => url,
+            None => {
+                let env = self
+                    .environment
+                    .clone()
+                    .or_else(|| self.env("ZIGNSEC_ENVIRONMENT"))
+                    .unwrap_or_else(|| "test".to_string());
+                match env.as_str() {
+                    "test" => TEST_BASE_URL.to_string(),
+                    "production" => PRODUCTION_BASE_URL.to_string(),
+                    other => {
+                        return Err(Error::config(format!(
+                            "environment must be \"test\" or \"production\", got {other:?}"
+                        )))
+                    }
+                }
+            }
+        };
+        let base_url = parse_base_url(&base)?;
+        let timeout = match self.timeout_secs {
+            Some(s) => seconds_option("timeout", s)?,
+            None => match self.env("ZIGNSEC_TIMEOUT") {
+                Some(v) => {
+                    let s = v.trim().parse::<f64>().map_err(|_| {
+                        Error::config(format!("ZIGNSEC_TIMEOUT must be seconds, got {v:?}"))
+                    })?;
+                    seconds_option("ZIGNSEC_TIMEOUT", s)?
+                }
+                None => DEFAULT_TIMEOUT,
+            },
+        };
+        let connect_timeout = match self.connect_timeout_secs {
+            Some(s) => seconds_option("connect_timeout", s)?,
+            None => DEFAULT_CONNECT_TIMEOUT,
+        };
+        let max_retries = match self.max_retries {
+            Some(n) => n,
+            None => match self.env("ZIGNSEC_MAX_RETRIES") {
+                Some(v) => v.trim().parse::<i64>().map_err(|_| {
+                    Error::config(format!(
+                        "ZIGNSEC_MAX_RETRIES must be a whole number, got {v:?}"
+                    ))
+                })?,
+                None => i64::from(DEFAULT_MAX_RETRIES),
+            },
+        };
+        let max_retries = validate::max_retries(max_retries)
+            .map_err(|e| Error::config(e.message().to_string()))?;
+        let (sdk_name, sdk_version) = self
+            .sdk
+            .clone()
+            .unwrap_or_else(|| ("rust".to_string(), crate::VERSION.to_string()));
+        Ok(Settings {
+            api_key,
+            base_url,
+            timeout,
+            connect_timeout,
+            max_retries,
+            user_agent: format!("zignsec-{sdk_name}/{sdk_version}"),
+            root_certificates_pem: self.root_certificates_pem.clone(),
+        })
+    }
+}
+
+fn seconds_option(field: &str, value: f64) -> Result<Duration> {
+    validate::seconds(field, value).map_err(|e| Error::config(e.message().to_string()))
+}
+
+/// Parse and check a base URL: `https://`, or `http://` for loopback hosts only.
+fn parse_base_url(text: &str) -> Result<Url> {
+    let url = Url::parse(text.trim())
+        .map_err(|e| Error::config(format!("base URL {text:?} is not a URL: {e}")))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if validate::is_loopback(&url) => {}
+        "http" => {
+            return Err(Error::config(format!(
+                "base URL {text:?} uses http:// for a non-loopback host; use https:// so the API key never travels in clear text"
+            )))
+        }
+        other => {
+            return Err(Error::config(format!(
+                "base URL must be https:// (or http:// on loopback), got scheme {other:?}"
+            )))
+        }
+    }
+    if url.host().is_none() || url.cannot_be_a_base() {
+        return Err(Error::config(format!("base URL {text:?} has no host")));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::config("base URL must not carry credentials"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::config("base URL must not carry a query or fragment"));
+    }
+    Ok(url)
+}
+
+/// Resolved options.
+#[derive(Clone)]
+pub(crate) struct Settings {
+    pub api_key: String,
+    pub base_url: Url,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub max_retries: u32,
+    pub user_agent: String,
+    pub root_certificates_pem: Vec<Vec<u8>>,
+}
