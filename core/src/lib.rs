@@ -13,6 +13,8 @@
 //! # Ok::<(), zignsec::Error>(())
 //! ```
 
+#![warn(missing_docs)]
+
 mod client;
 mod config;
 mod error;
