@@ -25,7 +25,9 @@ setup: $(SETUP_TARGETS) ## Install every toolchain and package the suites need
 test: setup $(TEST_TARGETS) ## Run every suite (installs what it needs first)
 	@echo "make test: all suites passed"
 
-demo: $(DEMO_TARGETS) ## Start the offline gateway, run the quickstarts against it, stop it
+demo: ## Start the offline gateway, run every quickstart against it, stop it
+	cargo build -q -p zignsec-mock
+	scripts/with-mock.sh $(MAKE) --no-print-directory $(DEMO_TARGETS)
 
 bench: $(BENCH_TARGETS) ## Run the benchmarks and write BENCHMARKS.md
 

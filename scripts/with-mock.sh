@@ -8,6 +8,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 target=${CARGO_BUILD_TARGET:-$(rustc -vV | sed -n 's/^host: //p')}
 bin=${ZIGNSEC_MOCK_BIN:-$root/target/$target/debug/zignsec-mock}
+if [ -n "${ZIGNSEC_MOCK_URL:-}" ]; then
+  exec "$@"   # already inside a with-mock.sh run: share its gateway
+fi
 if [ -n "${ZIGNSEC_API_KEY:-}" ] && [ -z "${ZIGNSEC_MOCK_ONLY:-}" ]; then
   echo "with-mock: ZIGNSEC_API_KEY is set: running against the real test gateway" >&2
   exec "$@"
