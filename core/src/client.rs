@@ -247,9 +247,22 @@ impl AsyncClient {
             .pool_idle_timeout(Duration::from_secs(60))
             .tcp_nodelay(true);
         for pem in &settings.root_certificates_pem {
-            let cert = reqwest::Certificate::from_pem(pem)
+            // reqwest stores PEM text unchecked: parse it here so a wrong file is a
+            // config error at build, not a TLS failure on every call.
+            use rustls::pki_types::{pem::PemObject, CertificateDer};
+            let ders = CertificateDer::pem_slice_iter(pem)
+                .collect::<std::result::Result<Vec<_>, _>>()
                 .map_err(|e| Error::config(format!("root certificate is not PEM: {e}")))?;
-            http = http.tls_certs_merge([cert]);
+            if ders.is_empty() {
+                return Err(Error::config(
+                    "root certificate PEM holds no -----BEGIN CERTIFICATE----- block",
+                ));
+            }
+            for der in ders {
+                let cert = reqwest::Certificate::from_der(&der)
+                    .map_err(|e| Error::config(format!("root certificate is not valid: {e}")))?;
+                http = http.tls_certs_merge([cert]);
+            }
         }
         let http = http.build().map_err(|e| {
             Error::config(format!(

@@ -31,7 +31,7 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     timeout_secs: Option<f64>,
     connect_timeout_secs: Option<f64>,
-    max_retries: Option<i64>,
+    max_retries: Option<f64>,
     sdk: Option<(String, String)>,
     root_certificates_pem: Vec<Vec<u8>>,
     ignore_env: bool,
@@ -90,7 +90,12 @@ impl ClientBuilder {
         self
     }
     /// Retries after the first attempt, 0 to 10 (default 2).
-    pub fn max_retries(mut self, retries: i64) -> Self {
+    pub fn max_retries(self, retries: i64) -> Self {
+        self.max_retries_f64(retries as f64)
+    }
+    /// [`max_retries`](Self::max_retries) as a JavaScript or C double: a
+    /// fraction is a config error at build.
+    pub fn max_retries_f64(mut self, retries: f64) -> Self {
         self.max_retries = Some(retries);
         self
     }
@@ -179,11 +184,11 @@ impl ClientBuilder {
                     Error::config(format!(
                         "ZIGNSEC_MAX_RETRIES must be a whole number, got {v:?}"
                     ))
-                })?,
-                None => i64::from(DEFAULT_MAX_RETRIES),
+                })? as f64,
+                None => f64::from(DEFAULT_MAX_RETRIES),
             },
         };
-        let max_retries = validate::max_retries(max_retries)
+        let max_retries = validate::max_retries_from_f64(max_retries)
             .map_err(|e| Error::config(e.message().to_string()))?;
         let (sdk_name, sdk_version) = self
             .sdk

@@ -7,8 +7,9 @@ use std::time::Duration;
 use crate::models::{PhoneSessionDetails, SmsSessionDetails};
 
 /// What went wrong, in the terms every language shares.
+///
+/// The set is the contract's and closed, so bindings can map it exhaustively.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum ErrorKind {
     /// Bad input, caught before anything was sent.
     Validation,

@@ -265,6 +265,42 @@ pub fn max_retries(value: i64) -> Result<u32> {
     }
 }
 
+/// `max_retries` as a double (JavaScript, C): a whole number from 0 to 10.
+pub fn max_retries_from_f64(value: f64) -> Result<u32> {
+    if value.is_finite() && value.fract() == 0.0 && value.abs() < 1e15 {
+        max_retries(value as i64)
+    } else {
+        Err(Error::validation(
+            "max_retries",
+            format!("must be a whole number from 0 to 10, got {value}"),
+        ))
+    }
+}
+
+/// A webhook signature tolerance in seconds: finite, 0 or more, at most a day.
+pub fn tolerance(field: &str, value: f64) -> Result<Duration> {
+    if value.is_finite() && (0.0..=86_400.0).contains(&value) {
+        Ok(Duration::from_secs_f64(value))
+    } else {
+        Err(Error::validation(
+            field,
+            format!("must be a number of seconds from 0 to 86400, got {value}"),
+        ))
+    }
+}
+
+/// Unix seconds given as a double (JavaScript): a whole, finite number.
+pub fn unix_seconds(field: &str, value: f64) -> Result<i64> {
+    if value.is_finite() && value.fract() == 0.0 && value.abs() < 1e15 {
+        Ok(value as i64)
+    } else {
+        Err(Error::validation(
+            field,
+            format!("must be whole unix seconds, got {value}"),
+        ))
+    }
+}
+
 /// Mask a phone number for logs: all but the last 2 digits hidden.
 pub fn mask_phone(value: &str) -> String {
     let n = value.chars().count();
