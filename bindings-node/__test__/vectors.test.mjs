@@ -1,0 +1,203 @@
+// The shared test vectors (tests/vectors/): sms_parts, webhooks, seeds, bad_inputs.
+import { test, before, after, beforeEach } from 'node:test'
+import assert from 'node:assert/strict'
+import * as z from 'zignsec'
+import { startMock, vectors, expand, camel } from './mock.cjs'
+
+const ID = '26f5cc23-dbbb-45bb-a210-2818e70637bd'
+const PATHS = {
+  send_sms: '/core/api/sessions/two_factor_auth/sms',
+  start_phone_verification: '/core/api/sessions/two_factor_auth/phone',
+  get_sms_session: '/core/api/sessions/',
+  get_phone_session: '/core/api/sessions/',
+}
+
+let mock
+let client
+before(async () => {
+  mock = await startMock()
+  client = new z.Client({ apiKey: mock.apiKey, baseUrl: mock.url, maxRetries: 0 })
+})
+after(async () => mock?.stop())
+beforeEach(async () => mock.clearFaults())
+
+/** snake_case keys → camelCase, nulls dropped (absent fields are `undefined` here). */
+function camelize(value) {
+  if (Array.isArray(value)) return value.map(camelize)
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== null)
+        .map(([k, v]) => [camel(k), camelize(v)]),
+    )
+  }
+  return value
+}
+
+/** A result as plain JSON (drops `undefined` fields). */
+const plain = (v) => JSON.parse(JSON.stringify(v))
+
+/** Call `op` with the vectors' snake_case `args`. */
+function call(op, args) {
+  const a = camelize(args)
+  switch (op) {
+    case 'send_sms':
+      return client.sendSms(a)
+    case 'start_phone_verification':
+      return client.startPhoneVerification(a)
+    case 'get_sms_session':
+      return client.getSmsSession(a.sessionId)
+    case 'get_phone_session':
+      return client.getPhoneSession(a.sessionId)
+    case 'wait_sms_session':
+      return client.waitSmsSession(a.sessionId, { timeoutMs: 200, pollIntervalMs: 50 })
+    case 'wait_phone_session':
+      return client.waitPhoneSession(a.sessionId, { timeoutMs: 200, pollIntervalMs: 50 })
+    default:
+      throw new Error(`unknown op ${op}`)
+  }
+}
+
+test('sms_parts vectors', () => {
+  const { cases } = vectors('sms_parts')
+  assert.ok(cases.length > 50)
+  for (const c of cases) {
+    const got = z.smsParts(expand(c.message))
+    assert.deepEqual(
+      got,
+      { encoding: c.encoding, parts: c.parts, units: c.units, unitsPerPart: c.units_per_part },
+      c.name,
+    )
+  }
+})
+
+test('webhook vectors: verify at a fixed clock (string and Buffer bodies)', () => {
+  const { cases, secret } = vectors('webhooks')
+  assert.ok(cases.length > 30)
+  const seen = new Set()
+  for (const c of cases) {
+    const body = expand(c.body)
+    for (const b of [body, Buffer.from(body, 'utf8')]) {
+      let got
+      try {
+        got = { ok: z.verifyWebhookAt(b, c.header, c.secret ?? secret, c.tolerance_s, c.now) }
+      } catch (err) {
+        got = { err }
+      }
+      seen.add(c.expect)
+      if (c.expect === 'ok') {
+        assert.ok(got.ok, `${c.name}: ${got.err?.message}`)
+        const want = camelize(c.event)
+        for (const [k, v] of Object.entries(want)) assert.deepEqual(got.ok[k], v, `${c.name}.${k}`)
+        assert.deepEqual(got.ok.raw, JSON.parse(body), c.name)
+      } else if (c.expect === 'webhook_signature') {
+        assert.ok(got.err instanceof z.WebhookSignatureError, `${c.name}: ${got.err ?? 'passed'}`)
+        assert.equal(got.err.code, 'ZIGNSEC_WEBHOOK_SIGNATURE')
+      } else if (c.expect === 'decode') {
+        assert.ok(got.err instanceof z.ResponseDecodeError, `${c.name}: ${got.err ?? 'passed'}`)
+      } else {
+        assert.fail(`unknown expectation ${c.expect}`)
+      }
+    }
+  }
+  assert.deepEqual(seen, new Set(['ok', 'webhook_signature', 'decode']))
+})
+
+test('webhook vectors: sign', () => {
+  const { sign_cases: cases } = vectors('webhooks')
+  assert.ok(cases.length > 0)
+  for (const c of cases) {
+    assert.equal(z.signWebhook(expand(c.body), c.secret, c.timestamp), c.header, c.name)
+    assert.equal(z.signWebhook(Buffer.from(expand(c.body)), c.secret, c.timestamp), c.header, c.name)
+  }
+})
+
+test('verifyWebhook against the real clock, and parseWebhook', () => {
+  const body = JSON.stringify({ event: 'status_changed', id: ID, status: 'delivered', relay_state: 'r' })
+  const now = Math.floor(Date.now() / 1000)
+  const header = z.signWebhook(body, 'whsec', now)
+  const ev = z.verifyWebhook(body, header, 'whsec')
+  assert.equal(ev.id, ID)
+  assert.equal(ev.status, 'delivered')
+  assert.equal(ev.relayState, 'r')
+  assert.equal(ev.event, 'status_changed')
+  assert.equal(z.verifyWebhook(new TextEncoder().encode(body), header, 'whsec', 10).id, ID)
+  const stale = z.signWebhook(body, 'whsec', now - 1000)
+  assert.throws(() => z.verifyWebhook(body, stale, 'whsec'), z.WebhookSignatureError)
+  assert.equal(z.verifyWebhook(body, stale, 'whsec', 2000).id, ID)
+  assert.throws(() => z.verifyWebhook(body, header, 'other'), z.WebhookSignatureError)
+  assert.throws(() => z.verifyWebhook(body + ' ', header, 'whsec'), z.WebhookSignatureError)
+  assert.throws(() => z.verifyWebhook(body, undefined, 'whsec'), z.WebhookSignatureError)
+  assert.throws(() => z.verifyWebhook(body, '', 'whsec'), z.WebhookSignatureError)
+  assert.throws(() => z.verifyWebhook(body, header, 'whsec', -1), (e) => e instanceof z.ValidationError && e.field === 'toleranceS')
+  assert.throws(() => z.verifyWebhook(body, header, ''), (e) => e instanceof z.ValidationError && e.field === 'secret')
+  assert.throws(() => z.signWebhook(body, 'whsec', 1.5), (e) => e instanceof z.ValidationError && e.field === 'timestamp')
+  const parsed = z.parseWebhook(JSON.stringify({ session_id: ID, result: { status: 'finished' } }))
+  assert.equal(parsed.id, ID)
+  assert.equal(parsed.status, 'finished')
+  assert.throws(() => z.parseWebhook('nope'), z.ResponseDecodeError)
+  assert.equal(z.SIGNATURE_HEADER, 'X-ZignSec-Hmac-SHA256')
+})
+
+test('seed requests reach the gateway exactly as the wire body', async () => {
+  const { requests } = vectors('seeds')
+  assert.ok(requests.length > 0)
+  for (const r of requests) {
+    const session = await call(r.op, expand(r.args))
+    const recorded = await mock.session(session.id)
+    assert.deepEqual(recorded.request, expand(r.wire_body), r.name)
+    if (r.csrf_token) assert.equal(recorded.csrf_token, r.csrf_token, r.name)
+  }
+})
+
+test('seed responses parse to the documented objects', async () => {
+  const { responses } = vectors('seeds')
+  assert.ok(responses.length > 20)
+  const defaults = {
+    send_sms: { to: '+46701234567', from: 'ZignSec', message: 'hi' },
+    start_phone_verification: { phone_number: '+46701234567' },
+    get_sms_session: { session_id: ID },
+    get_phone_session: { session_id: ID },
+  }
+  for (const r of responses) {
+    await mock.fault({ path: PATHS[r.op], status: 200, body: JSON.stringify(r.body) })
+    const got = await call(r.op, defaults[r.op])
+    assert.deepEqual(plain(got), camelize(r.expect), r.name)
+  }
+})
+
+test('bad_inputs corpus: ValidationError naming the field, and zero requests', async () => {
+  const { cases, language_cases: language } = vectors('bad_inputs')
+  assert.ok(cases.length > 300)
+  await mock.resetStats()
+  for (const c of [...cases, ...language]) {
+    let err
+    try {
+      await call(c.op, expand(c.args))
+    } catch (e) {
+      err = e
+    }
+    assert.ok(err instanceof z.ValidationError, `${c.name}: ${err ? `${err.constructor.name}: ${err.message}` : 'no error'}`)
+    assert.equal(err.code, 'ZIGNSEC_VALIDATION', c.name)
+    assert.equal(err.field, camel(c.field), `${c.name}: ${err.message}`)
+    assert.equal(err.attempts, 0, c.name)
+    if (c.op === 'send_sms' || c.op === 'start_phone_verification') {
+      assert.equal(err.maybeSent, false, c.name)
+    }
+  }
+  const stats = await mock.stats()
+  assert.equal(stats.requests_total, 0, JSON.stringify(stats))
+})
+
+test('bad_inputs valid_cases pass validation', async () => {
+  const { valid_cases: valid } = vectors('bad_inputs')
+  assert.ok(valid.length > 0)
+  for (const c of valid) {
+    try {
+      await call(c.op, expand(c.args))
+    } catch (err) {
+      // Reads of random ids are 404s / wait timeouts: fine, as long as they passed validation.
+      assert.ok(!(err instanceof z.ValidationError), `${c.name}: ${err.message}`)
+    }
+  }
+})

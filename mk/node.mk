@@ -1,0 +1,72 @@
+# The Node binding (bindings-node/, npm package `zignsec`, crate `zignsec-node`,
+# napi-rs 3): build with @napi-rs/cli, check the generated loader and typings,
+# node --test against the offline gateway, tsc on the TypeScript quickstart,
+# npm pack into a fresh project, and the quickstart demo.
+
+NODE_DIR := $(ROOT)/bindings-node
+NODE_STAMP := $(NODE_DIR)/node_modules/.install-stamp
+NODE_EXAMPLES := $(ROOT)/examples/node
+NODE_GENERATED := index.js index.d.ts
+NODE_MOCK_BIN := $(TARGET_DIR)/debug/zignsec-mock
+NAPI := $(NODE_DIR)/node_modules/.bin/napi
+NODE_SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+SETUP_TARGETS += setup-node
+TEST_TARGETS += test-node test-node-pack
+DEMO_TARGETS += demo-node
+
+.PHONY: setup-node build-node check-node-generated lint-node test-node test-node-pack demo-node
+
+setup-node: $(NODE_STAMP) ## Install Node/npm if missing and the binding's npm packages (napi CLI, typescript)
+
+$(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
+	@command -v node >/dev/null && command -v npm >/dev/null || \
+		{ $(NODE_SUDO) apt-get update -qq && $(NODE_SUDO) apt-get install -y -qq nodejs npm; }
+	cd $(NODE_DIR) && npm install --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# A debug build (tests), the .node copied next to the loader as zignsec.linux-x64-gnu.node.
+build-node: $(NODE_STAMP) ## Build the native module (debug) and regenerate index.js / index.d.ts
+	cargo build -q -p zignsec-mock --bin zignsec-mock
+	cd $(NODE_DIR) && $(NAPI) build --platform
+
+# The generated loader and typings are committed: a build must not change them.
+check-node-generated: $(NODE_STAMP) ## Build (debug); fail when the committed index.js / index.d.ts differ from the build
+	cargo build -q -p zignsec-mock --bin zignsec-mock
+	@set -e; cd $(NODE_DIR); tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	for f in $(NODE_GENERATED); do [ -f "$$f" ] && cp "$$f" "$$tmp/$$f" || : > "$$tmp/$$f"; done; \
+	$(NAPI) build --platform; \
+	for f in $(NODE_GENERATED); do \
+		if git ls-files --error-unmatch "$$f" >/dev/null 2>&1; then \
+			git diff --exit-code -- "$$f" || { echo "bindings-node/$$f differs from the committed one: commit the regenerated file"; exit 1; }; \
+		fi; \
+		diff -u "$$tmp/$$f" "$$f" || { echo "bindings-node/$$f changed on rebuild: commit the regenerated file"; exit 1; }; \
+	done; echo "generated $(NODE_GENERATED) match the build"
+
+lint-node: ## rustfmt --check and clippy -D warnings on the Node binding crate
+	cargo fmt -p zignsec-node -- --check
+	cargo clippy -q -p zignsec-node --all-targets -- -D warnings
+
+test-node: check-node-generated lint-node ## Node binding: unit tests, node --test vs the offline gateway, tsc on the TS quickstart
+	cargo test -q -p zignsec-node
+	cd $(NODE_DIR) && ZIGNSEC_MOCK_BIN=$(NODE_MOCK_BIN) node --test --test-reporter=spec __test__/*.test.mjs __test__/*.test.cjs
+	@mkdir -p $(NODE_EXAMPLES)/node_modules && ln -sfn ../../../bindings-node $(NODE_EXAMPLES)/node_modules/zignsec
+	$(NODE_DIR)/node_modules/.bin/tsc -p $(NODE_EXAMPLES)/tsconfig.json
+	ZIGNSEC_MOCK_ONLY=1 ZIGNSEC_API_KEY= scripts/with-mock.sh node $(NODE_EXAMPLES)/quickstart.mjs >/dev/null
+
+# npm pack → install the tarball into a fresh project in a temp dir → use it there.
+test-node-pack: build-node ## npm pack the package, install it into a fresh project, use it against the offline gateway
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	strip --strip-debug $(NODE_DIR)/zignsec.linux-x64-gnu.node; \
+	cd $(NODE_DIR) && tgz=$$(npm pack --silent --pack-destination "$$tmp" | tail -n 1); \
+	tar -tzf "$$tmp/$$tgz" | grep -q 'package/zignsec.linux-x64-gnu.node' || { echo "the .node binary is not in $$tgz"; exit 1; }; \
+	mkdir "$$tmp/app" && cd "$$tmp/app" && npm init -y >/dev/null && \
+	npm install --no-audit --no-fund --loglevel=error "$$tmp/$$tgz" && \
+	cp $(NODE_DIR)/__test__/pack-smoke.cjs $(NODE_DIR)/__test__/pack-smoke.mjs . && \
+	ZIGNSEC_MOCK_ONLY=1 ZIGNSEC_API_KEY= $(ROOT)/scripts/with-mock.sh node pack-smoke.cjs && \
+	ZIGNSEC_MOCK_ONLY=1 ZIGNSEC_API_KEY= $(ROOT)/scripts/with-mock.sh node pack-smoke.mjs && \
+	echo "test-node-pack: $$tgz installs and works in a fresh project"
+
+demo-node: build-node ## The Node quickstart against the offline gateway (or the real one with ZIGNSEC_API_KEY)
+	@mkdir -p $(NODE_EXAMPLES)/node_modules && ln -sfn ../../../bindings-node $(NODE_EXAMPLES)/node_modules/zignsec
+	scripts/with-mock.sh node $(NODE_EXAMPLES)/quickstart.mjs
