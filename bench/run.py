@@ -1,0 +1,831 @@
+#!/usr/bin/env python3
+"""The benchmark driver: runs every measurement against the offline gateway on
+loopback and writes BENCHMARKS.md and bench/plot.png.
+
+Run it through `make bench` (which builds everything in release mode and
+installs the peers first). Environment:
+
+  BENCH_CALLS       sequential calls per implementation (default 10000)
+  BENCH_ROUNDS      rounds the sequential calls are split into; implementations
+                    take turns within each round so that load from other work on
+                    the machine hits them alike (default 5)
+  BENCH_MEM_CALLS   calls for the second RSS reading (default 100000)
+  BENCH_CONC_REPS   repetitions of the 64-concurrent-calls run (default 7)
+  BENCH_SMOKE=1     tiny numbers, no BENCHMARKS.md: checks the harness works
+  BENCH_OUT         where built artefacts are (default target/<triple>/bench)
+"""
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+TRIPLE = os.environ.get("CARGO_BUILD_TARGET", "x86_64-unknown-linux-gnu")
+TARGET = os.path.join(ROOT, "target", TRIPLE)
+OUT = os.environ.get("BENCH_OUT", os.path.join(TARGET, "bench"))
+SMOKE = os.environ.get("BENCH_SMOKE") == "1"
+
+
+def env_int(name, default):
+    v = os.environ.get(name, "")
+    return int(v) if v.strip() else default
+
+
+CALLS = env_int("BENCH_CALLS", 60 if SMOKE else 10000)
+ROUNDS = env_int("BENCH_ROUNDS", 2 if SMOKE else 5)
+BATCHES_PER_ROUND = 2 if SMOKE else 4
+WARMUP = 10 if SMOKE else 300
+MEM_A = env_int("BENCH_MEM_A", 20 if SMOKE else 1000)
+MEM_B = env_int("BENCH_MEM_CALLS", 60 if SMOKE else 100000)
+CONN_CALLS = 50 if SMOKE else 1000
+CONN_REPS = 1 if SMOKE else 3
+CONC_N = 64
+CONC_DELAY = 100
+CONC_REPS = env_int("BENCH_CONC_REPS", 2 if SMOKE else 7)
+IMPORT_REPS = 2 if SMOKE else 10
+CONSTRUCT_REPS = 5 if SMOKE else 100
+KEY = "bench-key"
+
+MOCK = os.path.join(TARGET, "release", "zignsec-mock")
+RUST = os.path.join(TARGET, "release", "zignsec-bench")
+C_BENCH = os.path.join(OUT, "c", "bench")
+C_BENCH_ZS = os.path.join(OUT, "c", "bench-zignsec")
+VENV_PY = os.path.join(OUT, "venv", "bin", "python")
+NODE_DIR = os.path.join(OUT, "node")
+
+
+def log(msg):
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, capture_output=True, text=True, **kw)
+
+
+def first_line(cmd):
+    try:
+        r = sh(cmd)
+        text = (r.stdout or r.stderr).strip()
+        return text.splitlines()[0] if text else "?"
+    except OSError:
+        return "not installed"
+
+
+# ---------------------------------------------------------------------------
+# The gateway
+
+
+class Mock:
+    def __init__(self):
+        self.proc = subprocess.Popen(
+            [MOCK, "--port", "0", "--api-key", KEY, "--sms-delivery-ms", "1"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        line = self.proc.stdout.readline().strip()
+        if not line.startswith("listening on "):
+            raise SystemExit(f"bench: the gateway did not start: {line!r}")
+        self.url = line[len("listening on ") :]
+        body = json.dumps(
+            {"metadata": {"from": "ZignSec", "to": "+46701234567", "message": "Your code: 12345", "max_message_parts": 1}}
+        ).encode()
+        req = urllib.request.Request(
+            f"{self.url}/core/api/sessions/two_factor_auth/sms",
+            data=body,
+            method="POST",
+            headers={"Authorization": KEY, "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(req, timeout=10) as r:
+            self.session = json.loads(r.read())["data"]["id"]
+        time.sleep(0.1)  # let the session reach its final status: every read then returns the same body
+
+    def env(self):
+        e = dict(os.environ)
+        e.update(BENCH_URL=self.url, BENCH_KEY=KEY, BENCH_SESSION=self.session)
+        for k in [k for k in e if k.startswith("ZIGNSEC_")]:
+            del e[k]
+        return e
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+# ---------------------------------------------------------------------------
+# What can be measured
+
+
+class Impl:
+    """One client: its language, its label, and how to run bench modes on it."""
+
+    def __init__(self, lang, label, argv, name, kind):
+        self.lang, self.label, self.argv, self.name, self.kind = lang, label, argv, name, kind
+
+    def cmd(self, mode, *args):
+        return self.argv + [mode, self.name] + [str(a) for a in args]
+
+
+def probe(cmd, env=None, cwd=None):
+    try:
+        r = sh(cmd, env=env, cwd=cwd, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return False, str(e)
+    return r.returncode == 0, (r.stderr or r.stdout).strip()[-300:]
+
+
+def available(mock):
+    env = mock.env()
+    have = {"rust": os.path.exists(RUST), "c-peer": os.path.exists(C_BENCH)}
+    ok, why = probe([VENV_PY, "-c", "import zignsec; zignsec.Client; zignsec.AsyncClient"], env)
+    have["python"] = ok
+    if not ok:
+        log(f"python binding not measured: {why}")
+    have["python-peers"] = probe([VENV_PY, "-c", "import requests, httpx"], env)[0]
+    ok, why = probe(["node", "-e", "const {Client}=require('zignsec'); if(!Client) process.exit(1)"], env, NODE_DIR)
+    have["node"] = ok
+    if not ok:
+        log(f"node binding not measured: {why}")
+    have["c"] = os.path.exists(C_BENCH_ZS)
+    if not have["c"]:
+        log("C binding not measured: bench-zignsec was not built")
+    return have
+
+
+def impls(have):
+    py = [VENV_PY, os.path.join(HERE, "python", "bench.py")]
+    node = ["node", "--expose-gc", os.path.join(HERE, "node", "bench.cjs")]
+    out = []
+    if have["rust"]:
+        out += [
+            Impl("Rust", "core (zignsec::Client)", [RUST], "core", "binding"),
+            Impl("Rust", "floor (raw TcpStream)", [RUST], "floor", "floor"),
+            Impl("Rust", "experiment: core on a current-thread runtime (proposed fix)", [RUST], "core-current-thread", "experiment"),
+        ]
+    out.append(Impl("Python", "zignsec", py, "zignsec", "binding") if have["python"] else None)
+    if have["python-peers"]:
+        out += [
+            Impl("Python", "requests.Session", py, "requests", "peer"),
+            Impl("Python", "httpx.Client", py, "httpx", "peer"),
+        ]
+    out.append(Impl("Node", "zignsec", node, "zignsec", "binding") if have["node"] else None)
+    out.append(Impl("Node", "fetch (undici)", node, "fetch", "peer"))
+    out.append(Impl("C", "zignsec", [C_BENCH_ZS], "zignsec", "binding") if have["c"] else None)
+    if have["c-peer"]:
+        out.append(Impl("C", "libcurl (1 easy handle)", [C_BENCH], "curl", "peer"))
+    return [i for i in out if i is not None]
+
+
+def run_json(cmd, env, cwd=None, timeout=600):
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd or NODE_DIR, timeout=timeout)
+    if r.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({r.returncode}): {r.stderr.strip()[-800:]}")
+    if r.stderr.strip():
+        log(f"{os.path.basename(cmd[0])} {' '.join(cmd[1:3])}: stderr: {r.stderr.strip()[-300:]}")
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------------------
+# The measurements
+
+
+def stats(values):
+    if not values:
+        return None
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
+
+
+def measure_sequential(mock, todo):
+    env = mock.env()
+    per_round = max(1, CALLS // ROUNDS)
+    res = {i.lang + "/" + i.name: {"wall": [], "cpu": [], "calls": 0, "error": None} for i in todo}
+    for r in range(ROUNDS):
+        order = todo[r % len(todo) :] + todo[: r % len(todo)]  # rotate who goes first
+        for i in order:
+            key = i.lang + "/" + i.name
+            if res[key]["error"]:
+                continue
+            try:
+                j = run_json(i.cmd("seq", per_round, BATCHES_PER_ROUND, WARMUP), env)
+            except Exception as e:  # noqa: BLE001 - reported in the table
+                res[key]["error"] = str(e)
+                log(f"seq {key}: {e}")
+                continue
+            for b in j["batches"]:
+                res[key]["wall"].append(b["wall_us"])
+                res[key]["cpu"].append(b["cpu_us"])
+                res[key]["calls"] += b["calls"]
+        log(f"sequential round {r + 1}/{ROUNDS} done")
+    return {k: {"wall": stats(v["wall"]), "cpu": stats(v["cpu"]), "calls": v["calls"], "error": v["error"]} for k, v in res.items()}
+
+
+def conc_impls(have):
+    py = [VENV_PY, os.path.join(HERE, "python", "bench.py")]
+    node = ["node", "--expose-gc", os.path.join(HERE, "node", "bench.cjs")]
+    out = []
+    if have["rust"]:
+        out += [
+            Impl("Rust", "core AsyncClient (tokio tasks)", [RUST], "core-async", "binding"),
+            Impl("Rust", "core Client (64 threads)", [RUST], "core-threads", "binding"),
+            Impl("Rust", "experiment: current-thread runtime (64 threads)", [RUST], "core-current-thread-threads", "experiment"),
+        ]
+    if have["python"]:
+        out += [
+            Impl("Python", "zignsec.Client (64 threads)", py, "zignsec-threads", "binding"),
+            Impl("Python", "zignsec.AsyncClient (asyncio.gather)", py, "zignsec-async", "binding"),
+        ]
+    if have["python-peers"]:
+        out += [
+            Impl("Python", "requests.Session (64 threads, pool 64)", py, "requests-threads", "peer"),
+            Impl("Python", "httpx.AsyncClient (asyncio.gather)", py, "httpx-async", "peer"),
+        ]
+    if have["node"]:
+        out.append(Impl("Node", "zignsec (Promise.all)", node, "zignsec", "binding"))
+    out.append(Impl("Node", "fetch (Promise.all)", node, "fetch", "peer"))
+    if have["c"]:
+        out.append(Impl("C", "zignsec (64 pthreads, 1 client)", [C_BENCH_ZS], "zignsec", "binding"))
+    if have["c-peer"]:
+        out.append(Impl("C", "libcurl (64 pthreads, 1 handle each)", [C_BENCH], "curl", "peer"))
+    return out
+
+
+def measure_concurrency(mock, todo):
+    env = mock.env()
+    out = {}
+    for i in todo:
+        key = i.lang + "/" + i.name
+        try:
+            j = run_json(i.cmd("concurrent", CONC_N, CONC_REPS, CONC_DELAY), env)
+            walls = [r["wall_ms"] for r in j["runs"]]
+            oks = [r["ok"] for r in j["runs"]]
+            out[key] = {
+                "label": i.label,
+                "lang": i.lang,
+                "kind": i.kind,
+                "cold": walls[0],
+                "warm": stats(walls[1:] or walls),
+                "all_ok": all(o == CONC_N for o in oks),
+                "oks": oks,
+            }
+        except Exception as e:  # noqa: BLE001
+            out[key] = {"label": i.label, "lang": i.lang, "kind": i.kind, "error": str(e)}
+            log(f"concurrent {key}: {e}")
+    return out
+
+
+def measure_conns(mock, todo):
+    """Connections per CONN_CALLS sequential calls, CONN_REPS times per client (fresh process each)."""
+    env = mock.env()
+    out = {}
+    for i in todo:
+        key = i.lang + "/" + i.name
+        out[key] = []
+        for _ in range(CONN_REPS):
+            try:
+                out[key].append(run_json(i.cmd("conns", CONN_CALLS), env)["connections"])
+            except Exception as e:  # noqa: BLE001
+                out[key].append(f"error: {e}"[:200])
+    return out
+
+
+def measure_mem(mock, todo):
+    env = mock.env()
+    out = {}
+    for i in todo:
+        if i.kind != "binding":
+            continue
+        key = i.lang + "/" + i.name
+        try:
+            out[key] = run_json(i.cmd("mem", MEM_A, MEM_B), env, timeout=900)
+        except Exception as e:  # noqa: BLE001
+            out[key] = {"error": str(e)[:300]}
+        log(f"memory {key} done")
+    return out
+
+
+def measure_imports(have):
+    out = {}
+    env = dict(os.environ)
+    py_snippet = "import time; t=time.perf_counter(); import {m}; print((time.perf_counter()-t)*1e3)"
+    mods = (["zignsec"] if have["python"] else []) + (["requests", "httpx"] if have["python-peers"] else [])
+    for m in mods:
+        vals, proc = [], []
+        for _ in range(IMPORT_REPS):
+            t0 = time.perf_counter()
+            r = sh([VENV_PY, "-c", py_snippet.format(m=m)], env=env)
+            proc.append((time.perf_counter() - t0) * 1e3)
+            if r.returncode == 0:
+                vals.append(float(r.stdout.strip()))
+        out[f"Python/import {m}"] = {"in_process": stats(vals), "process": stats(proc)}
+    base = []
+    for _ in range(IMPORT_REPS):
+        t0 = time.perf_counter()
+        sh([VENV_PY, "-c", "pass"], env=env)
+        base.append((time.perf_counter() - t0) * 1e3)
+    out["Python/(empty interpreter)"] = {"in_process": None, "process": stats(base)}
+    node_snippet = "const t=process.hrtime.bigint(); require('{m}'); console.log(Number(process.hrtime.bigint()-t)/1e6)"
+    mods = ["zignsec"] if have["node"] else []
+    for m in mods:
+        vals, proc = [], []
+        for _ in range(IMPORT_REPS):
+            t0 = time.perf_counter()
+            r = sh(["node", "-e", node_snippet.format(m=m)], env=env, cwd=NODE_DIR)
+            proc.append((time.perf_counter() - t0) * 1e3)
+            if r.returncode == 0:
+                vals.append(float(r.stdout.strip()))
+        if vals:
+            out[f"Node/require('{m}')"] = {"in_process": stats(vals), "process": stats(proc)}
+    base = []
+    for _ in range(IMPORT_REPS):
+        t0 = time.perf_counter()
+        sh(["node", "-e", "0"], env=env)
+        base.append((time.perf_counter() - t0) * 1e3)
+    out["Node/(empty node)"] = {"in_process": None, "process": stats(base)}
+    return out
+
+
+def measure_construct(mock, have):
+    env = mock.env()
+    out = {}
+    jobs = []
+    if have["rust"]:
+        jobs.append(("Rust", [RUST, "construct", CONSTRUCT_REPS]))
+    if have["python"] and have["python-peers"]:
+        jobs.append(("Python", [VENV_PY, os.path.join(HERE, "python", "bench.py"), "construct", CONSTRUCT_REPS]))
+    if have["node"]:
+        jobs.append(("Node", ["node", os.path.join(HERE, "node", "bench.cjs"), "construct", CONSTRUCT_REPS]))
+    if have["c-peer"]:
+        jobs.append(("C", [C_BENCH_ZS if have["c"] else C_BENCH, "construct", CONSTRUCT_REPS]))
+    for lang, cmd in jobs:
+        try:
+            j = run_json([str(c) for c in cmd], env)
+        except Exception as e:  # noqa: BLE001
+            log(f"construct {lang}: {e}")
+            continue
+        if lang == "Rust":
+            out["Rust/zignsec::Client::build()"] = stats(j["client_us"])
+            out["Rust/zignsec::AsyncClient build_async()"] = stats(j["async_client_us"])
+        else:
+            names = {
+                "zignsec": f"{lang}/zignsec client",
+                "zignsec_async": "Python/zignsec.AsyncClient()",
+                "requests": "Python/requests.Session()",
+                "httpx": "Python/httpx.Client()",
+                "curl": "C/curl_easy_init() + options",
+            }
+            for k, v in j["construct_us"].items():
+                out[names.get(k, f"{lang}/{k}")] = stats(v)
+    return out
+
+
+def artifact_sizes():
+    out = {}
+    wheels = sorted(
+        (os.path.join(OUT, "wheels", f) for f in os.listdir(os.path.join(OUT, "wheels")) if f.endswith(".whl"))
+        if os.path.isdir(os.path.join(OUT, "wheels"))
+        else []
+    )
+    out["Python wheel"] = (os.path.basename(wheels[-1]), os.path.getsize(wheels[-1])) if wheels else None
+    pkg = os.path.join(NODE_DIR, "node_modules", "zignsec")
+    nodes = [f for f in os.listdir(pkg) if f.endswith(".node")] if os.path.isdir(pkg) else []
+    out["Node .node addon"] = (nodes[0], os.path.getsize(os.path.join(pkg, nodes[0]))) if nodes else None
+    for name in ["libzignsec.so", "libzignsec.a"]:
+        p = os.path.join(OUT, "c", name)
+        out[f"C {name}"] = (name, os.path.getsize(p)) if os.path.exists(p) else None
+    return out
+
+
+def machine():
+    mem_kb = 0
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    py_versions = sh(
+        [VENV_PY, "-c", "import sys,importlib.metadata as m\nfor p in ['requests','httpx','zignsec']:\n"
+         "  try: print(p, m.version(p))\n  except Exception: print(p, 'not installed')"]
+    ).stdout.split("\n")
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory": f"{mem_kb / 1024 / 1024:.1f} GiB",
+        "kernel": platform.release(),
+        "os": first_line(["sh", "-c", ". /etc/os-release && echo $PRETTY_NAME"]),
+        "rustc": first_line(["rustc", "--version"]),
+        "python": first_line([VENV_PY, "--version"]),
+        "python packages": ", ".join(x for x in py_versions if x),
+        "node": first_line(["node", "--version"]) + " (fetch = undici " + first_line(["node", "-p", "process.versions.undici"]) + ")",
+        "gcc": first_line(["gcc", "--version"]),
+        "libcurl": first_line(["curl-config", "--version"]),
+        "loadavg before": open("/proc/loadavg").read().split()[:3],
+    }
+
+
+# ---------------------------------------------------------------------------
+# The report
+
+
+def fmt(v, digits=1):
+    if v is None:
+        return "–"
+    if v >= 100:
+        return f"{v:.0f}"
+    return f"{v:.{digits}f}"
+
+
+def mib(b):
+    return f"{b / 1024 / 1024:.2f} MiB"
+
+
+def ratio(a, b):
+    if not a or not b or not a.get("wall") or not b.get("wall"):
+        return None
+    return a["wall"]["median"] / b["wall"]["median"]
+
+
+def ok_mark(ok):
+    return "met" if ok else "**MISSED**"
+
+
+def write_report(data, path):
+    seq, labels, have = data["seq"], data["labels"], data["have"]
+    L = []
+    add = L.append
+    m = data["machine"]
+    add("# Benchmarks")
+    add("")
+    add("Generated by `make bench` (bench/run.py) — do not edit by hand. Every client reads the same SMS")
+    add("session (`GET /core/api/sessions/<id>` with the `Authorization` header, JSON parsed) from the")
+    add("offline gateway (`zignsec-mock`, release build, its own process) on loopback. All builds are")
+    add("release builds. Ratios compare figures measured **in the same run**: the machine is shared")
+    add("(2 cores, other work compiling), so absolute figures are noisy, ratios much less so.")
+    add("")
+    add(f"Run at {data['when']} in {data['duration_s']:.0f} s.")
+    add("")
+    add("## Machine")
+    add("")
+    add("| | |")
+    add("|---|---|")
+    for k, v in m.items():
+        add(f"| {k} | {' '.join(v) if isinstance(v, list) else v} |")
+    add(f"| loadavg after | {' '.join(data['loadavg_after'])} |")
+    add("")
+
+    # Targets
+    add("## Targets")
+    add("")
+    add("| target | measured | verdict |")
+    add("|---|---|---|")
+    for t in data["targets"]:
+        add(f"| {t['target']} | {t['measured']} | {t['verdict']} |")
+    add("")
+
+    add("## 1. Per call, sequential, keep-alive")
+    add("")
+    add(
+        f"{data['calls']} calls per client (BENCH_CALLS), split into {ROUNDS} rounds in which the clients take turns "
+        f"(rotating who goes first), each round in a fresh process after {WARMUP} warm-up calls, timed in batches of "
+        f"{max(1, data['calls'] // ROUNDS // BATCHES_PER_ROUND)}. Median, min and max are over the batches' per-call means. "
+        "CPU is the client process's own CPU time (all its threads), not the gateway's."
+    )
+    add("")
+    add("| language | client | wall µs/call median | min | max | CPU µs/call median | ratio (wall) | ")
+    add("|---|---|---|---|---|---|---|")
+    for key, s in seq.items():
+        lang, label, ref = labels[key]["lang"], labels[key]["label"], labels[key].get("ref")
+        if s.get("error"):
+            add(f"| {lang} | {label} | error: {s['error'][:120]} | | | | |")
+            continue
+        r = ""
+        if ref:
+            parts = []
+            for rk, rn in ref:
+                rv = ratio(s, seq.get(rk))
+                if rv is not None:
+                    parts.append(f"{rv:.2f}× {rn}")
+            r = "; ".join(parts)
+        w, c = s["wall"], s["cpu"]
+        add(f"| {lang} | {label} | {fmt(w['median'])} | {fmt(w['min'])} | {fmt(w['max'])} | {fmt(c['median'])} | {r} |")
+    for lang in ["Python", "Node", "C"]:
+        if not have[lang.lower()]:
+            add(f"| {lang} | zignsec | not measured: binding not built | | | | |")
+    add("")
+
+    add(f"## 2. Concurrency: {CONC_N} calls at once, gateway answers after {CONC_DELAY} ms")
+    add("")
+    add(
+        f"The gateway's delay fault (`POST /_mock/faults` `{{\"delay_ms\": {CONC_DELAY}, \"count\": {CONC_N}}}`) holds each "
+        f"of the {CONC_N} reads {CONC_DELAY} ms. One client per process, {CONC_REPS} repetitions: the first is cold "
+        "(opens its connections), the others reuse the pool. Ideal: just over 100 ms. Thread-based runs start their "
+        f"{CONC_N} threads first and release them at once from a barrier (thread creation is not timed); "
+        "promise/task-based runs start the clock before creating the calls."
+    )
+    add("")
+    add("| language | client | cold ms | warm ms median | min | max | × 100 ms (warm median) | all 64 ok |")
+    add("|---|---|---|---|---|---|---|---|")
+    for key, c in data["conc"].items():
+        if c.get("error"):
+            add(f"| {c['lang']} | {c['label']} | error: {c['error'][:120]} | | | | | |")
+            continue
+        w = c["warm"]
+        add(
+            f"| {c['lang']} | {c['label']} | {fmt(c['cold'])} | {fmt(w['median'])} | {fmt(w['min'])} | {fmt(w['max'])} | "
+            f"{w['median'] / CONC_DELAY:.2f}× | {'yes' if c['all_ok'] else 'NO ' + str(c['oks'])} |"
+        )
+    for lang in ["Python", "Node", "C"]:
+        if not have[lang.lower()]:
+            add(f"| {lang} | zignsec | not measured: binding not built | | | | | |")
+    add("")
+
+    add(f"## 3. Connection reuse: TCP connections for {CONN_CALLS} sequential calls")
+    add("")
+    add(
+        "`api_connections` of `/_mock/stats` after `POST /_mock/stats/reset` (the control requests use their own "
+        f"connections and are not counted); {CONN_REPS} runs per client, each a fresh process and a fresh client."
+    )
+    add("")
+    add("| language | client | connections (each run) |")
+    add("|---|---|---|")
+    for key, v in data["conns"].items():
+        add(f"| {labels[key]['lang']} | {labels[key]['label']} | {', '.join(str(x) for x in v)} |")
+    for lang in ["Python", "Node", "C"]:
+        if not have[lang.lower()]:
+            add(f"| {lang} | zignsec | not measured: binding not built |")
+    add("")
+
+    add("## 4. Start-up")
+    add("")
+    add(
+        f"Fresh process each time, {IMPORT_REPS} times. *In-process* is the import/require alone, timed inside the "
+        "process; *process* is the whole interpreter start plus the import, seen from outside."
+    )
+    add("")
+    add("| what | in-process ms median | min | max | whole process ms median |")
+    add("|---|---|---|---|---|")
+    for k, v in data["imports"].items():
+        ip, pr = v["in_process"], v["process"]
+        add(
+            f"| {k} | {fmt(ip['median'], 2) if ip else '–'} | {fmt(ip['min'], 2) if ip else ''} | "
+            f"{fmt(ip['max'], 2) if ip else ''} | {fmt(pr['median'], 1) if pr else '–'} |"
+        )
+    if not have["python"]:
+        add("| Python/import zignsec | not measured: binding not built | | | |")
+    if not have["node"]:
+        add("| Node/require('zignsec') | not measured: binding not built | | | |")
+    add("")
+    add(f"Client construction ({CONSTRUCT_REPS} times in one process):")
+    add("")
+    add("| what | µs median | min | max |")
+    add("|---|---|---|---|")
+    for k, v in data["construct"].items():
+        if v:
+            add(f"| {k} | {fmt(v['median'])} | {fmt(v['min'])} | {fmt(v['max'])} |")
+    add("")
+
+    add("## 5. Memory: RSS after N calls")
+    add("")
+    scaled = "" if MEM_B == 100000 else f" (scaled down from 100 000 to {MEM_B} with BENCH_MEM_CALLS)"
+    add(
+        f"One client, sequential calls; RSS (VmRSS) after {MEM_A} and after {MEM_B} calls{scaled}. Python and Node "
+        "run a full garbage collection (`gc.collect()`, `global.gc()` with `--expose-gc`) before each reading, so "
+        "growth is memory still held, not garbage not yet collected."
+    )
+    add("")
+    mid = MEM_A + (MEM_B - MEM_A) // 2
+    add(
+        f"*Growth* is from {MEM_A} to {MEM_B} calls (the target); *second half* is from {mid} to {MEM_B} calls: "
+        "memory that keeps growing per call (a leak) shows there too, one-off warm-up (allocator arenas, JIT code, "
+        "heap pages) does not."
+    )
+    add("")
+    add(
+        f"| language | client | RSS at start | after {MEM_A} | after {mid} | after {MEM_B} | growth | second half | "
+        f"time for {MEM_B} calls |"
+    )
+    add("|---|---|---|---|---|---|---|---|---|")
+    for key, v in data["mem"].items():
+        if "error" in v:
+            add(f"| {labels[key]['lang']} | {labels[key]['label']} | error: {v['error'][:150]} | | | | | | |")
+            continue
+        add(
+            f"| {labels[key]['lang']} | {labels[key]['label']} | {mib(v['rss_start'])} | {mib(v['rss_a'])} | "
+            f"{mib(v['rss_mid'])} | {mib(v['rss_b'])} | {(v['rss_b'] - v['rss_a']) / 1e6:+.2f} MB | "
+            f"{(v['rss_b'] - v['rss_mid']) / 1e6:+.2f} MB | {v['seconds']:.1f} s |"
+        )
+    for lang in ["Python", "Node", "C"]:
+        if not have[lang.lower()]:
+            add(f"| {lang} | zignsec | not measured: binding not built | | | | | | |")
+    add("")
+
+    add("## 6. Artefact sizes (release, debuginfo stripped)")
+    add("")
+    add("| artefact | file | size |")
+    add("|---|---|---|")
+    for k, v in data["sizes"].items():
+        if v:
+            add(f"| {k} | `{v[0]}` | {mib(v[1])} ({v[1]} bytes) |")
+        else:
+            add(f"| {k} | not measured: binding not built | |")
+    add("")
+    if data.get("notes"):
+        add("## Notes")
+        add("")
+        for n in data["notes"]:
+            add(f"- {n}")
+        add("")
+    add("![per-call and concurrency plot](bench/plot.png)")
+    add("")
+    with open(path, "w") as f:
+        f.write("\n".join(L))
+
+
+def evaluate_targets(data):
+    seq, conc, conns, mem, imports, sizes, have = (
+        data["seq"], data["conc"], data["conns"], data["mem"], data["imports"], data["sizes"], data["have"]
+    )
+    T = []
+
+    def t_ratio(name, a, b, limit, lang_ok=True):
+        if not lang_ok:
+            T.append({"target": name, "measured": "not measured: binding not built", "verdict": "–"})
+            return
+        r = ratio(seq.get(a), seq.get(b))
+        if r is None:
+            T.append({"target": name, "measured": "not measured", "verdict": "–"})
+        else:
+            T.append({"target": name, "measured": f"{r:.2f}×", "verdict": ok_mark(r <= limit)})
+
+    t_ratio("Python binding ≤ 0.5× requests.Session", "Python/zignsec", "Python/requests", 0.5, have["python"])
+    t_ratio("Python binding ≤ 1.1× the Rust core", "Python/zignsec", "Rust/core", 1.1, have["python"])
+    t_ratio("Node binding ≤ 1.0× fetch", "Node/zignsec", "Node/fetch", 1.0, have["node"])
+    t_ratio("C binding ≤ 1.0× libcurl", "C/zignsec", "C/curl", 1.0, have["c"])
+    t_ratio("C binding ≤ 1.05× the Rust core", "C/zignsec", "Rust/core", 1.05, have["c"])
+    t_ratio("Rust core ≤ 1.5× the raw floor", "Rust/core", "Rust/floor", 1.5)
+    for key, c in conc.items():
+        if c["kind"] != "binding":
+            continue
+        name = f"64 concurrent ≤ 150 ms: {c['lang']} {c['label']}"
+        if c.get("error"):
+            T.append({"target": name, "measured": "error", "verdict": "**MISSED**"})
+        else:
+            w = c["warm"]["median"]
+            T.append({"target": name, "measured": f"{w:.0f} ms warm (cold {c['cold']:.0f} ms)",
+                      "verdict": ok_mark(w <= 150 and c["all_ok"])})
+    for lang in ["Python", "Node", "C"]:
+        if not have[lang.lower()]:
+            T.append({"target": f"64 concurrent ≤ 150 ms: {lang}", "measured": "not measured: binding not built", "verdict": "–"})
+    for key, v in conns.items():
+        if data["labels"][key]["kind"] != "binding":
+            continue
+        T.append({"target": f"1 TCP connection for {CONN_CALLS} calls: {data['labels'][key]['lang']} {data['labels'][key]['label']}",
+                  "measured": ", ".join(str(x) for x in v) + f" ({len(v)} runs)", "verdict": ok_mark(all(x == 1 for x in v))})
+    for key, v in mem.items():
+        name = f"RSS growth {MEM_A}→{MEM_B} calls ≤ 2 MB: {data['labels'][key]['lang']} {data['labels'][key]['label']}"
+        if "error" in v:
+            T.append({"target": name, "measured": "error", "verdict": "**MISSED**"})
+            continue
+        g = (v["rss_b"] - v["rss_a"]) / 1e6
+        h = (v["rss_b"] - v["rss_mid"]) / 1e6
+        T.append({"target": name, "measured": f"{g:+.2f} MB (second half {h:+.2f} MB)", "verdict": ok_mark(g <= 2.0)})
+    for k, label in [("Python/import zignsec", "`import zignsec` ≤ 20 ms"), ("Node/require('zignsec')", "`require('zignsec')` ≤ 20 ms")]:
+        v = imports.get(k)
+        if v and v["in_process"]:
+            med = v["in_process"]["median"]
+            T.append({"target": label, "measured": f"{med:.1f} ms", "verdict": ok_mark(med <= 20)})
+        else:
+            T.append({"target": label, "measured": "not measured: binding not built", "verdict": "–"})
+    w = sizes.get("Python wheel")
+    T.append({"target": "wheel ≤ 4 MB", "measured": mib(w[1]) if w else "not measured: binding not built",
+              "verdict": ok_mark(w[1] <= 4e6) if w else "–"})
+    return T
+
+
+def plot(data, path):
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        log("matplotlib missing: no plot")
+        return
+    seq, labels = data["seq"], data["labels"]
+    keys = [k for k, v in seq.items() if v.get("wall")]
+    colors = {"binding": "#1f77b4", "peer": "#ff7f0e", "floor": "#2ca02c", "experiment": "#9467bd"}
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(14, 6))
+    med = [seq[k]["wall"]["median"] for k in keys]
+    lo = [seq[k]["wall"]["median"] - seq[k]["wall"]["min"] for k in keys]
+    hi = [seq[k]["wall"]["max"] - seq[k]["wall"]["median"] for k in keys]
+    names = [f"{labels[k]['lang']}: {labels[k]['label']}" for k in keys]
+    a1.barh(names, med, xerr=[lo, hi], color=[colors[labels[k]["kind"]] for k in keys], capsize=3)
+    a1.invert_yaxis()
+    a1.set_xlabel("wall µs per call (median, min–max)")
+    a1.set_title(f"Sequential keep-alive get_sms_session ({data['calls']} calls each)")
+    ck = [k for k, v in data["conc"].items() if v.get("warm")]
+    cm = [data["conc"][k]["warm"]["median"] for k in ck]
+    cn = [f"{data['conc'][k]['lang']}: {data['conc'][k]['label']}" for k in ck]
+    a2.barh(cn, cm, color=[colors[data["conc"][k]["kind"]] for k in ck])
+    a2.scatter([data["conc"][k]["cold"] for k in ck], cn, color="black", marker="x", label="cold (first run)", zorder=3)
+    a2.axvline(CONC_DELAY, color="grey", linestyle="--", label="one call (100 ms)")
+    a2.axvline(CONC_DELAY * 1.5, color="red", linestyle=":", label="target 150 ms")
+    a2.invert_yaxis()
+    a2.set_xlabel("wall ms for 64 concurrent calls (warm median)")
+    a2.set_title("64 calls at once, gateway delay 100 ms")
+    a2.legend(loc="lower right", fontsize=8)
+    fig.suptitle("zignsec benchmarks (blue: zignsec, orange: peers, green: raw floor, purple: proposed core fix)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    log(f"wrote {path}")
+
+
+def main():
+    t_start = time.time()
+    for p in [MOCK, RUST]:
+        if not os.path.exists(p):
+            raise SystemExit(f"bench: {p} is missing: run `make bench` (it builds everything first)")
+    os.makedirs(NODE_DIR, exist_ok=True)
+    mock = Mock()
+    try:
+        have = available(mock)
+        m = machine()
+        todo = impls(have)
+        labels = {}
+        refs = {
+            "Rust/core": [("Rust/floor", "floor")],
+            "Rust/core-current-thread": [("Rust/floor", "floor"), ("Rust/core", "core")],
+            "Python/zignsec": [("Python/requests", "requests"), ("Python/httpx", "httpx"), ("Rust/core", "core")],
+            "Node/zignsec": [("Node/fetch", "fetch"), ("Rust/core", "core")],
+            "C/zignsec": [("C/curl", "libcurl"), ("Rust/core", "core")],
+            "Python/requests": [("Rust/core", "core")],
+            "Python/httpx": [("Rust/core", "core")],
+            "Node/fetch": [("Rust/core", "core")],
+            "C/curl": [("Rust/core", "core")],
+        }
+        for i in todo:
+            key = i.lang + "/" + i.name
+            labels[key] = {"lang": i.lang, "label": i.label, "kind": i.kind, "ref": refs.get(key)}
+        log(f"gateway {mock.url}; measuring {', '.join(labels)}")
+        seq = measure_sequential(mock, todo)
+        log("concurrency")
+        conc = measure_concurrency(mock, conc_impls(have))
+        log("connections")
+        conns = measure_conns(mock, todo)
+        log("memory")
+        mem = measure_mem(mock, todo)
+        log("start-up")
+        imports = measure_imports(have)
+        construct = measure_construct(mock, have)
+    finally:
+        mock.stop()
+    data = {
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(t_start)),
+        "duration_s": time.time() - t_start,
+        "machine": m,
+        "loadavg_after": open("/proc/loadavg").read().split()[:3],
+        "have": have,
+        "labels": labels,
+        "calls": CALLS,
+        "seq": seq,
+        "conc": conc,
+        "conns": conns,
+        "mem": mem,
+        "imports": imports,
+        "construct": construct,
+        "sizes": artifact_sizes(),
+        "notes": [],
+    }
+    notes_file = os.path.join(HERE, "NOTES.md")
+    if os.path.exists(notes_file):
+        with open(notes_file) as f:
+            data["notes"] = [line[2:].strip() for line in f if line.startswith("- ")]
+    data["targets"] = evaluate_targets(data)
+    os.makedirs(OUT, exist_ok=True)
+    with open(os.path.join(OUT, "results.json"), "w") as f:
+        json.dump(data, f, indent=1)
+    if SMOKE:
+        problems = [k for k, v in seq.items() if v.get("error")] + [k for k, v in conc.items() if v.get("error")]
+        print(f"bench-smoke: {len(seq)} sequential, {len(conc)} concurrent clients ran; errors: {problems or 'none'}")
+        if problems:
+            sys.exit(1)
+        return
+    write_report(data, os.path.join(ROOT, "BENCHMARKS.md"))
+    plot(data, os.path.join(HERE, "plot.png"))
+    log(f"wrote {os.path.join(ROOT, 'BENCHMARKS.md')} in {time.time() - t_start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
