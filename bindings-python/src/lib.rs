@@ -1,1 +1,37 @@
-//! placeholder: the python binding lands here.
+//! The native module `zignsec._zignsec`: the Rust core's types and calls for Python.
+//! The public package is `python/zignsec/`, which re-exports what is here.
+
+mod client;
+mod convert;
+mod error;
+mod logging;
+mod models;
+mod webhooks;
+
+use pyo3::prelude::*;
+
+/// The native half of the ``zignsec`` package; import ``zignsec`` instead.
+#[pymodule]
+fn _zignsec(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    logging::install();
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("CORE_VERSION", zignsec::VERSION)?;
+    m.add("SIGNATURE_HEADER", zignsec::SIGNATURE_HEADER)?;
+    m.add_class::<client::Client>()?;
+    m.add_class::<client::AsyncClient>()?;
+    m.add_class::<models::SmsSession>()?;
+    m.add_class::<models::PhoneSession>()?;
+    m.add_class::<models::SmsRequest>()?;
+    m.add_class::<models::PhoneRequest>()?;
+    m.add_class::<models::SmsSessionDetails>()?;
+    m.add_class::<models::PhoneSessionDetails>()?;
+    m.add_class::<models::SmsParts>()?;
+    m.add_class::<models::WebhookEvent>()?;
+    m.add_function(wrap_pyfunction!(webhooks::sms_parts, m)?)?;
+    m.add_function(wrap_pyfunction!(webhooks::parse_webhook, m)?)?;
+    m.add_function(wrap_pyfunction!(webhooks::verify_webhook, m)?)?;
+    m.add_function(wrap_pyfunction!(webhooks::_verify_webhook_at, m)?)?;
+    m.add_function(wrap_pyfunction!(webhooks::sign_webhook, m)?)?;
+    m.add_function(wrap_pyfunction!(error::_error_classes, m)?)?;
+    Ok(())
+}

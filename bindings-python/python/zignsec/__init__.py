@@ -1,0 +1,91 @@
+"""zignsec: ZignSec's v5 two-factor APIs (SMS and phone verification) for Python.
+
+Typed, thread-safe and safe to retry: a send is retried only when it provably never
+left, so no SMS goes out twice. The work is done by the SDK's Rust core; this
+package re-exports its native module ``zignsec._zignsec``.
+
+>>> import zignsec
+>>> with zignsec.Client(api_key="...") as client:          # doctest: +SKIP
+...     sms = client.send_sms("+46701234567", "Your code is 12345", from_="ZignSec")
+...     done = client.wait_sms_session(sms.id)
+...     print(done.status)
+
+Logs go to the ``zignsec`` logger of the standard ``logging`` module (records are
+redacted: no keys, message text or codes; phone numbers masked). If the
+``ZIGNSEC_LOG`` environment variable is set, the core writes its own records to
+stderr instead.
+"""
+
+from __future__ import annotations
+
+from . import errors
+from ._async import AsyncClient
+from ._zignsec import (
+    SIGNATURE_HEADER,
+    Client,
+    PhoneRequest,
+    PhoneSession,
+    PhoneSessionDetails,
+    SmsParts,
+    SmsRequest,
+    SmsSession,
+    SmsSessionDetails,
+    WebhookEvent,
+    __version__,
+    parse_webhook,
+    sign_webhook,
+    sms_parts,
+    verify_webhook,
+)
+from .errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseDecodeError,
+    ServerError,
+    ValidationError,
+    WaitTimeoutError,
+    WebhookSignatureError,
+    ZignSecError,
+)
+
+__all__ = [
+    "__version__",
+    "SIGNATURE_HEADER",
+    "Client",
+    "AsyncClient",
+    "SmsSession",
+    "PhoneSession",
+    "SmsSessionDetails",
+    "PhoneSessionDetails",
+    "SmsRequest",
+    "PhoneRequest",
+    "SmsParts",
+    "WebhookEvent",
+    "sms_parts",
+    "parse_webhook",
+    "verify_webhook",
+    "sign_webhook",
+    "errors",
+    "ZignSecError",
+    "ValidationError",
+    "ConfigError",
+    "APIStatusError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "RateLimitError",
+    "ServerError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "ResponseDecodeError",
+    "WaitTimeoutError",
+    "WebhookSignatureError",
+]

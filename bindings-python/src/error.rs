@@ -1,0 +1,141 @@
+//! The one place core errors become Python exceptions (the classes live in
+//! `python/zignsec/errors.py`).
+
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyModule};
+use zignsec::{ErrorKind, WaitDetails};
+
+use crate::models::{PhoneSessionDetails, SmsSessionDetails};
+
+/// The Python class (in `zignsec.errors`) for each kind of the contract: an
+/// exhaustive match, so a new core kind does not compile until it is mapped here.
+pub(crate) fn class_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Validation => "ValidationError",
+        ErrorKind::Config => "ConfigError",
+        ErrorKind::BadRequest => "BadRequestError",
+        ErrorKind::Authentication => "AuthenticationError",
+        ErrorKind::PermissionDenied => "PermissionDeniedError",
+        ErrorKind::NotFound => "NotFoundError",
+        ErrorKind::RateLimited => "RateLimitError",
+        ErrorKind::Server => "ServerError",
+        ErrorKind::HttpStatus => "APIStatusError",
+        ErrorKind::Connection => "APIConnectionError",
+        ErrorKind::Timeout => "APITimeoutError",
+        ErrorKind::Decode => "ResponseDecodeError",
+        ErrorKind::WaitTimeout => "WaitTimeoutError",
+        ErrorKind::WebhookSignature => "WebhookSignatureError",
+    }
+}
+
+fn errors_module(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
+    static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+    MODULE
+        .get_or_try_init(py, || py.import("zignsec.errors").map(Bound::unbind))
+        .map(|m| m.bind(py))
+}
+
+fn class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    errors_module(py)?.getattr(name)
+}
+
+/// The exception object for a core error (to raise, or to hand to a Future).
+pub(crate) fn to_exception<'py>(
+    py: Python<'py>,
+    err: &zignsec::Error,
+) -> PyResult<Bound<'py, PyAny>> {
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("status", err.status())?;
+    kwargs.set_item("code", err.gateway_code())?;
+    kwargs.set_item("body", err.body())?;
+    kwargs.set_item("request_id", err.request_id())?;
+    kwargs.set_item("attempts", err.attempts())?;
+    kwargs.set_item("maybe_sent", err.maybe_sent())?;
+    match err.kind() {
+        ErrorKind::Validation => kwargs.set_item("field", err.field())?,
+        ErrorKind::RateLimited => {
+            kwargs.set_item("retry_after", err.retry_after().map(|d| d.as_secs_f64()))?
+        }
+        ErrorKind::WaitTimeout => {
+            let details = match err.wait_details() {
+                Some(WaitDetails::Sms(d)) => {
+                    Some(Bound::new(py, SmsSessionDetails::from(d.clone()))?.into_any())
+                }
+                Some(WaitDetails::Phone(d)) => {
+                    Some(Bound::new(py, PhoneSessionDetails::from(d.clone()))?.into_any())
+                }
+                None => None,
+            };
+            kwargs.set_item("details", details)?
+        }
+        _ => {}
+    }
+    class(py, class_name(err.kind()))?.call((err.message(),), Some(&kwargs))
+}
+
+/// A core error as a `PyErr`, ready to raise.
+pub(crate) fn to_pyerr(py: Python<'_>, err: &zignsec::Error) -> PyErr {
+    match to_exception(py, err) {
+        Ok(exc) => PyErr::from_value(exc),
+        Err(e) => e,
+    }
+}
+
+/// Convert a core result, raising the mapped exception on error.
+pub(crate) fn check<T>(py: Python<'_>, result: zignsec::Result<T>) -> PyResult<T> {
+    result.map_err(|e| to_pyerr(py, &e))
+}
+
+/// A `ValidationError` raised by the binding itself (for text the core never sees:
+/// a `str` holding a lone surrogate). `maybe_sent` is `False` for sends.
+pub(crate) fn validation(py: Python<'_>, field: &str, message: &str, send: bool) -> PyErr {
+    validation_of(py, &zignsec::Error::validation(field, message), send)
+}
+
+/// A core validation error found while converting arguments (before the core call
+/// that would mark it `maybe_sent=False` itself).
+pub(crate) fn validation_of(py: Python<'_>, err: &zignsec::Error, send: bool) -> PyErr {
+    match to_exception(py, err) {
+        Ok(exc) => {
+            if send {
+                if let Err(e) = exc.setattr("maybe_sent", false) {
+                    return e;
+                }
+            }
+            PyErr::from_value(exc)
+        }
+        Err(e) => e,
+    }
+}
+
+/// A `ConfigError` raised by the binding itself (a closed client).
+pub(crate) fn config(py: Python<'_>, message: &str) -> PyErr {
+    let make = || -> PyResult<PyErr> {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("attempts", 0)?;
+        Ok(PyErr::from_value(
+            class(py, "ConfigError")?.call((message,), Some(&kwargs))?,
+        ))
+    };
+    make().unwrap_or_else(|e| e)
+}
+
+/// An `APIConnectionError` for a call whose task ended without an answer (its
+/// client was closed, or the interpreter is shutting down).
+pub(crate) fn interrupted(py: Python<'_>) -> Bound<'_, PyAny> {
+    let make = || -> PyResult<Bound<'_, PyAny>> {
+        class(py, "APIConnectionError")?
+            .call1(("the call ended without an answer: its client was closed while it ran",))
+    };
+    make().unwrap_or_else(|e| e.into_value(py).into_bound(py).into_any())
+}
+
+/// For the test suite: every core kind with its snake_case name and class name.
+#[pyfunction]
+pub(crate) fn _error_classes() -> Vec<(&'static str, &'static str)> {
+    ErrorKind::ALL
+        .iter()
+        .map(|k| (k.as_str(), class_name(*k)))
+        .collect()
+}

@@ -1,0 +1,74 @@
+"""Core log records reach logging.getLogger("zignsec"), redacted."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+
+import zignsec
+from conftest import API_KEY, Mock
+
+TO = "+46701234567"
+SECRET_TEXT = "Your secret code is 98765"
+
+
+def test_records_go_to_python_logging(fresh_mock: Mock, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG, logger="zignsec"):
+        with zignsec.Client(API_KEY, base_url=fresh_mock.url) as c:
+            sms = c.send_sms(TO, SECRET_TEXT, "ZignSec")
+            c.get_sms_session(sms.id)
+    records = [r for r in caplog.records if r.name == "zignsec"]
+    assert records, "no zignsec records"
+    text = "\n".join(r.getMessage() for r in records)
+    assert "POST /core/api/sessions/two_factor_auth/sms" in text
+    assert any(r.levelno == logging.DEBUG for r in records)
+    assert any(r.levelno == logging.INFO for r in records)
+    # Redaction is the core's: no key, no message text, phone masked to 2 digits.
+    assert API_KEY not in text
+    assert SECRET_TEXT not in text and "98765" not in text
+    assert TO not in text and "67" in text
+
+
+def test_level_filter_respected(fresh_mock: Mock, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="zignsec"):
+        with zignsec.Client(API_KEY, base_url=fresh_mock.url) as c:
+            c.send_sms(TO, "hi", "ZignSec")
+    levels = {r.levelno for r in caplog.records if r.name == "zignsec"}
+    assert logging.INFO in levels and logging.DEBUG not in levels
+
+
+def test_logging_from_io_threads_with_async_client(fresh_mock: Mock, caplog: pytest.LogCaptureFixture) -> None:
+    async def run() -> None:
+        async with zignsec.AsyncClient(API_KEY, base_url=fresh_mock.url) as c:
+            await asyncio.gather(*(c.send_sms(TO, "hi", "ZignSec") for _ in range(10)))
+
+    with caplog.at_level(logging.DEBUG, logger="zignsec"):
+        asyncio.run(run())
+    assert sum(1 for r in caplog.records if r.name == "zignsec" and "send_sms ->" in r.getMessage()) == 10
+
+
+def test_zignsec_log_env_uses_the_core_stderr_logger(fresh_mock: Mock) -> None:
+    """With ZIGNSEC_LOG set at import, the core's own stderr logger writes the records."""
+    import subprocess
+    import sys
+
+    code = (
+        "import logging, zignsec\n"
+        "logging.basicConfig(level=logging.DEBUG, format='PY %(message)s')\n"
+        f"c = zignsec.Client({API_KEY!r}, base_url={fresh_mock.url!r})\n"
+        f"c.send_sms({TO!r}, {SECRET_TEXT!r}, 'ZignSec')\n"
+    )
+    for env_value, expect_core in (("debug", True), ("", False)):
+        env = {"PATH": "/usr/bin:/bin", "ZIGNSEC_LOG": env_value}
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                             timeout=60)
+        assert out.returncode == 0, out.stderr
+        core_lines = [line for line in out.stderr.splitlines() if line.startswith("[zignsec ")]
+        py_lines = [line for line in out.stderr.splitlines() if line.startswith("PY ")]
+        if expect_core:
+            assert core_lines and not py_lines
+        else:
+            assert py_lines and not core_lines
+        assert API_KEY not in out.stderr and SECRET_TEXT not in out.stderr

@@ -1,0 +1,75 @@
+# Python binding (bindings-python/: pyo3 0.30 + maturin, abi3 wheel for CPython >= 3.9).
+# Everything runs from $(ROOT)/.venv, which setup-python creates.
+
+PY_VENV := $(ROOT)/.venv
+PY := $(PY_VENV)/bin/python
+PY_TOOLS_STAMP := $(PY_VENV)/.zignsec-python-tools-1
+PY_CRATE := $(ROOT)/bindings-python
+PY_MOCK_BIN := $(TARGET_DIR)/debug/zignsec-mock
+PY_WHEEL_DIR := $(TARGET_DIR)/python-wheels
+PY_SCRATCH := $(TARGET_DIR)/python-scratch
+# Other CPythons the abi3 wheel is smoke-tested on when present (pyenv on this kind of
+# machine: the oldest supported and the newest).
+PY_ABI3_PYTHONS ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.9*/bin/python3)) \
+	$(lastword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3))
+# Major versions pinned: a new major of a tool is an explicit change here.
+PY_TOOLS := 'maturin>=1.16,<2' 'pytest>=9,<10' 'mypy>=2,<3'
+
+SETUP_TARGETS += setup-python
+TEST_TARGETS += test-python test-python-install
+DEMO_TARGETS += demo-python
+
+.PHONY: setup-python python-develop test-python test-python-install test-python-wheel demo-python
+
+setup-python: $(PY_TOOLS_STAMP) ## Python: create .venv with maturin, pytest and mypy
+
+$(PY_TOOLS_STAMP): mk/python.mk
+	@python3 -c 'import ensurepip, venv' 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-venv; }
+	@test -x $(PY) || python3 -m venv $(PY_VENV)
+	$(PY) -m pip install -q --disable-pip-version-check $(PY_TOOLS)
+	@touch $@
+
+python-develop: setup-python ## Python: build the native module (debug) into .venv with maturin develop
+	cargo build -q -p zignsec-mock
+	cd $(PY_CRATE) && VIRTUAL_ENV=$(PY_VENV) PATH=$(PY_VENV)/bin:$$PATH \
+		$(PY_VENV)/bin/maturin develop -q -m Cargo.toml
+
+test-python: python-develop ## Python: pytest suite against the offline gateway, plus stubtest and mypy
+	cd $(PY_CRATE) && env -u ZIGNSEC_LOG ZIGNSEC_MOCK_BIN=$(PY_MOCK_BIN) ZIGNSEC_VECTORS=$(ROOT)/tests/vectors \
+		$(PY) -m pytest -q -p no:cacheprovider tests
+	cd $(PY_CRATE) && $(PY) -m mypy.stubtest zignsec --allowlist stubtest-allowlist.txt
+	$(PY) -m mypy --strict --no-incremental $(ROOT)/examples/python $(PY_CRATE)/python/zignsec
+	@# The tests' `type: ignore` comments must each still be needed: the stubs reject those calls.
+	cd $(PY_CRATE) && $(PY) -m mypy --no-incremental --warn-unused-ignores tests
+
+# The install checks: a wheel from `maturin build` installs into a fresh venv and
+# imports, and so does `pip install ./bindings-python` (the PEP 517 path), each running
+# tests/smoke.py from outside the source tree. test-python-install (part of `make test`)
+# builds with the dev profile, reusing the test build; test-python-wheel is the same
+# with `maturin build --release`, which from a cold target dir costs minutes on this
+# machine, so it runs on request (release jobs), not in `make test`.
+test-python-install: PY_PROFILE := dev
+test-python-wheel: PY_PROFILE := release
+test-python-install: python-develop ## Python: wheel (dev profile) and `pip install ./bindings-python` work in fresh venvs
+test-python-wheel: setup-python ## Python: the same with `maturin build --release` (slow when cold; not in `make test`)
+test-python-install test-python-wheel:
+	rm -rf $(PY_WHEEL_DIR)/$(PY_PROFILE) $(PY_SCRATCH)/$(PY_PROFILE) && mkdir -p $(PY_SCRATCH)/$(PY_PROFILE)
+	cd $(PY_CRATE) && $(PY_VENV)/bin/maturin build -q --profile $(PY_PROFILE) -m Cargo.toml -o $(PY_WHEEL_DIR)/$(PY_PROFILE)
+	python3 -m venv $(PY_SCRATCH)/$(PY_PROFILE)/wheel-venv
+	$(PY_SCRATCH)/$(PY_PROFILE)/wheel-venv/bin/pip install -q --disable-pip-version-check \
+		$(PY_WHEEL_DIR)/$(PY_PROFILE)/zignsec-*-cp39-abi3-*.whl
+	cd $(PY_SCRATCH)/$(PY_PROFILE) && wheel-venv/bin/python $(PY_CRATE)/tests/smoke.py
+	@set -e; for py in $(PY_ABI3_PYTHONS); do \
+		dir=$(PY_SCRATCH)/$(PY_PROFILE)/abi3-$$($$py -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+		$$py -m venv $$dir && $$dir/bin/pip install -q --disable-pip-version-check \
+			$(PY_WHEEL_DIR)/$(PY_PROFILE)/zignsec-*-cp39-abi3-*.whl; \
+		(cd $(PY_SCRATCH)/$(PY_PROFILE) && $$dir/bin/python $(PY_CRATE)/tests/smoke.py); \
+	done
+	python3 -m venv $(PY_SCRATCH)/$(PY_PROFILE)/pip-venv
+	MATURIN_PEP517_ARGS="--profile $(PY_PROFILE)" $(PY_SCRATCH)/$(PY_PROFILE)/pip-venv/bin/pip install -q \
+		--disable-pip-version-check $(PY_CRATE)
+	cd $(PY_SCRATCH)/$(PY_PROFILE) && pip-venv/bin/python $(PY_CRATE)/tests/smoke.py
+	rm -rf $(PY_SCRATCH)/$(PY_PROFILE)
+
+demo-python: python-develop ## Python: run examples/python/quickstart.py against a fresh offline gateway
+	ZIGNSEC_MOCK_BIN=$(PY_MOCK_BIN) $(ROOT)/scripts/with-mock.sh $(PY) $(ROOT)/examples/python/quickstart.py
