@@ -1,6 +1,8 @@
 //! The API key never appears in a log record (any crate, any level), an error
 //! message, or the `Debug` of a client, builder or error.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::sync::Mutex;
