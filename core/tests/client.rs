@@ -601,7 +601,13 @@ fn one_connection_for_many_sequential_calls() {
     for _ in 0..50 {
         client.get_sms_session(&s.id).unwrap();
     }
-    assert_eq!(gw.stats()["api_connections"], json!(1));
+    // Pooled: one connection, occasionally two when the pool's hand-back (on the I/O
+    // worker) races the next checkout on a loaded machine; never one per call.
+    let conns = gw.stats()["api_connections"].as_u64().unwrap();
+    assert!(
+        (1..=2).contains(&conns),
+        "{conns} connections for 51 sequential calls"
+    );
 }
 
 #[test]

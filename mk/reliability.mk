@@ -1,0 +1,46 @@
+# Reliability and security (issue 8): the fault matrix in every language, the
+# bad-input corpus through a real client, TLS/URL safety, the secrets check (in
+# `make test`); stress at full size, AddressSanitizer and fuzzing (in
+# `make reliability`). docs/RELIABILITY.md is generated from the matrix results.
+
+REL_DIR := $(ROOT)/target/reliability
+FUZZ_SECONDS ?= 30
+STRESS_CALLS ?= 5000
+# Bindings whose build target exists are built first, so their runners can run.
+REL_BINDING_BUILDS := $(filter python-develop build-node c-build,$(shell sed -n 's/^\([a-z-]*\):.*/\1/p' $(filter-out mk/reliability.mk,$(wildcard mk/*.mk))))
+
+SETUP_TARGETS += setup-reliability
+TEST_TARGETS += test-reliability test-secrets
+
+.PHONY: setup-reliability setup-fuzz test-reliability test-secrets test-stress test-c-asan fuzz reliability reliability-report
+
+setup-reliability: ## Reliability: openssl CLI (the TLS test makes its throwaway CA with it)
+	@command -v openssl >/dev/null || { apt-get update -qq && apt-get install -y -qq openssl; }
+
+test-reliability: $(REL_BINDING_BUILDS) ## Fault matrix in every built language + docs/RELIABILITY.md, bad-input corpus, TLS/URL checks, small stress
+	cargo build -q -p zignsec-mock
+	scripts/reliability/run_matrix.sh
+	cargo test -q -p zignsec --test bad_inputs --test tls
+
+reliability-report: ## Rebuild docs/RELIABILITY.md from the results already in target/reliability/
+	python3 scripts/reliability/report.py
+
+test-secrets: ## The API key never appears in any output (core suite, quickstart, each built binding's probe) with ZIGNSEC_LOG=debug
+	scripts/reliability/secrets_check.sh
+
+test-stress: ## 16 threads x STRESS_CALLS (5000) get_sms_session on one client: 0 errors, pooled connections, flat RSS
+	cargo build -q -p zignsec-mock
+	ZIGNSEC_STRESS_CALLS=$(STRESS_CALLS) cargo test -q -p zignsec --test fault_matrix stress -- --nocapture
+
+setup-fuzz: ## Nightly toolchain and cargo-fuzz for `make fuzz`
+	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	@cargo fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+
+fuzz: setup-fuzz ## Run every cargo-fuzz target for FUZZ_SECONDS (30) each; crashes land in fuzz/artifacts/
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/reliability/fuzz.sh
+
+test-c-asan: ## C binding + Rust core under AddressSanitizer (nightly, -Zsanitizer=address)
+	scripts/reliability/c_asan.sh
+
+reliability: test-reliability test-secrets test-stress test-c-asan fuzz ## Everything above plus the long runs: stress at full size, ASan, fuzz
+	@echo "make reliability: all passed"
