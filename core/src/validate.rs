@@ -81,8 +81,8 @@ pub fn max_message_parts(value: i64) -> Result<u32> {
 
 /// `max_message_parts` given as a float (JavaScript numbers): it must be a whole number.
 pub fn max_message_parts_from_f64(value: f64) -> Result<u32> {
-    if value.is_finite() && value.fract() == 0.0 && value.abs() < 1e15 {
-        max_message_parts(value as i64)
+    if let Some(whole) = whole_number(value) {
+        max_message_parts(whole)
     } else {
         Err(Error::validation(
             "max_message_parts",
@@ -267,8 +267,8 @@ pub fn max_retries(value: i64) -> Result<u32> {
 
 /// `max_retries` as a double (JavaScript, C): a whole number from 0 to 10.
 pub fn max_retries_from_f64(value: f64) -> Result<u32> {
-    if value.is_finite() && value.fract() == 0.0 && value.abs() < 1e15 {
-        max_retries(value as i64)
+    if let Some(whole) = whole_number(value) {
+        max_retries(whole)
     } else {
         Err(Error::validation(
             "max_retries",
@@ -291,14 +291,14 @@ pub fn tolerance(field: &str, value: f64) -> Result<Duration> {
 
 /// Unix seconds given as a double (JavaScript): a whole, finite number.
 pub fn unix_seconds(field: &str, value: f64) -> Result<i64> {
-    if value.is_finite() && value.fract() == 0.0 && value.abs() < 1e15 {
-        Ok(value as i64)
-    } else {
-        Err(Error::validation(
-            field,
-            format!("must be whole unix seconds, got {value}"),
-        ))
-    }
+    whole_number(value)
+        .ok_or_else(|| Error::validation(field, format!("must be whole unix seconds, got {value}")))
+}
+
+/// A double that holds a whole number exactly (JavaScript and C hand numbers over as
+/// doubles), or `None` for fractions, NaN, infinities and values past 2^53-ish.
+fn whole_number(value: f64) -> Option<i64> {
+    (value.is_finite() && value.fract() == 0.0 && value.abs() < 1e15).then_some(value as i64)
 }
 
 /// Mask a phone number for logs: all but the last 2 digits hidden.
