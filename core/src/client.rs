@@ -48,6 +48,9 @@ struct Inner {
     http: reqwest::Client,
     auth: HeaderValue,
     base_url: String,
+    /// `base_url` parsed once: per call only the path is set, so the host is not
+    /// re-parsed (IDNA mapping included) on every request.
+    base: url::Url,
     timeout: Duration,
     max_retries: u32,
     user_agent: String,
@@ -276,6 +279,7 @@ impl AsyncClient {
                 http,
                 auth,
                 base_url,
+                base: settings.base_url.clone(),
                 timeout: settings.timeout,
                 max_retries: settings.max_retries,
                 user_agent: settings.user_agent,
@@ -303,14 +307,14 @@ impl AsyncClient {
     async fn attempt(
         &self,
         method: &Method,
-        url: &str,
+        url: &url::Url,
         body: Option<&bytes_body::Body>,
         csrf_token: Option<&str>,
     ) -> Attempt {
         let mut req = self
             .inner
             .http
-            .request(method.clone(), url)
+            .request(method.clone(), url.clone())
             .header(AUTHORIZATION, self.inner.auth.clone())
             .header(ACCEPT, "application/json");
         if let Some(body) = body {
@@ -354,7 +358,11 @@ impl AsyncClient {
         csrf_token: Option<&str>,
         deadline: Instant,
     ) -> Result<T> {
-        let url = format!("{}{path}", self.inner.base_url);
+        let mut url = self.inner.base.clone();
+        url.set_path(&format!(
+            "{}{path}",
+            self.inner.base.path().trim_end_matches('/')
+        ));
         let started = Instant::now();
         let mut attempts = 0u32;
         loop {
