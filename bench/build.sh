@@ -13,10 +13,17 @@ venv=$out/venv
 mkdir -p "$out/c" "$out/node/node_modules" "$out/wheels"
 note() { echo "bench-build: $*" >&2; }
 
-set -e
-cargo build -q --release -p zignsec-mock -p zignsec-bench
-gcc -O2 -Wall -Wextra -o "$out/c/bench" "$root/bench/c/bench.c" -lcurl -lcjson -lpthread
-set +e
+started=$(date +%s)
+# One cargo invocation for every Rust artefact but the wheel: one feature
+# resolution, so shared dependencies compile once (maturin builds the wheel's own).
+crates=(-p zignsec-mock -p zignsec-bench)
+[ "${BENCH_SKIP_NODE:-}" = 1 ] || crates+=(-p zignsec-node)
+[ "${BENCH_SKIP_C:-}" = 1 ] || crates+=(-p zignsec-c)
+if ! cargo build -q --release "${crates[@]}" >"$out/cargo-build.log" 2>&1; then
+  note "the combined build failed (see $out/cargo-build.log); building the gateway and the core bench alone"
+  cargo build -q --release -p zignsec-mock -p zignsec-bench || exit 1
+fi
+gcc -O2 -Wall -Wextra -o "$out/c/bench" "$root/bench/c/bench.c" -lcurl -lcjson -lpthread || exit 1
 
 # Python: a release wheel, installed into the bench venv.
 if [ "${BENCH_SKIP_PYTHON:-}" != 1 ]; then
@@ -37,7 +44,7 @@ fi
 if [ "${BENCH_SKIP_NODE:-}" != 1 ]; then
   pkg=$out/node/node_modules/zignsec
   rm -rf "$pkg"
-  if cargo build -q --release -p zignsec-node >"$out/node-build.log" 2>&1 \
+  if { cargo build -q --release "${crates[@]}" || cargo build -q --release -p zignsec-node; } >"$out/node-build.log" 2>&1 \
      && [ -f "$root/bindings-node/package.json" ] && ls "$root"/bindings-node/*.js >/dev/null 2>&1; then
     mkdir -p "$pkg"
     cp "$root"/bindings-node/package.json "$pkg/"
@@ -56,7 +63,7 @@ fi
 # C: the release libzignsec.so / .a and the header; the bench linked against them.
 if [ "${BENCH_SKIP_C:-}" != 1 ]; then
   rm -f "$out/c/bench-zignsec" "$out/c"/libzignsec.*
-  if cargo build -q --release -p zignsec-c >"$out/c-build.log" 2>&1 \
+  if { cargo build -q --release "${crates[@]}" || cargo build -q --release -p zignsec-c; } >"$out/c-build.log" 2>&1 \
      && [ -f "$root/include/zignsec.h" ] && [ -f "$target/release/libzignsec_c.so" ]; then
     cp "$target/release/libzignsec_c.so" "$out/c/libzignsec.so"
     cp "$target/release/libzignsec_c.a" "$out/c/libzignsec.a"
@@ -71,4 +78,6 @@ if [ "${BENCH_SKIP_C:-}" != 1 ]; then
     note "C binding not built (see $out/c-build.log)"
   fi
 fi
+echo $(( $(date +%s) - started )) >"$out/build-seconds"
+note "built in $(cat "$out/build-seconds") s"
 exit 0

@@ -706,3 +706,62 @@ fn seed_request_bodies_are_accepted() {
         json!({"metadata": {"phone_number": "+46703339954"}})
     );
 }
+
+/// A gateway that closes each keep-alive connection after one answer, while the
+/// client is idle: the next send must go out once, on a new connection, and succeed.
+/// (It fails if the blocking client's connections are driven only inside calls, as on
+/// a current-thread runtime: the stale connection is then picked and the send errs.)
+#[test]
+fn a_send_after_the_gateway_closed_an_idle_connection_goes_out_once() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        for _ in 0..2 {
+            let (stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            reader.read_line(&mut request_line).unwrap();
+            let mut length = 0usize;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap();
+                }
+                if line == "\r\n" {
+                    break;
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            seen.push(request_line.trim().to_string());
+            let answer = format!(r#"{{"data":{{"id":"{SESSION_ID}","status":"pending"}}}}"#);
+            let mut stream = stream;
+            write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
+                answer.len()
+            )
+            .unwrap();
+            stream.flush().unwrap();
+            // Keep-alive was offered; close it anyway once the client is idle.
+            std::thread::sleep(Duration::from_millis(50));
+            drop(stream);
+        }
+        seen
+    });
+    let client = zignsec::Client::builder()
+        .ignore_env()
+        .api_key(KEY)
+        .base_url(url)
+        .build()
+        .unwrap();
+    client.send_sms(&sms()).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let second = client.send_sms(&sms()).unwrap();
+    assert_eq!(second.id, SESSION_ID);
+    let seen = server.join().unwrap();
+    assert_eq!(seen, vec![format!("{SMS} HTTP/1.1"); 2]);
+}
