@@ -47,9 +47,11 @@ lint-node: ## rustfmt --check and clippy -D warnings on the Node binding crate
 	cargo fmt -p zignsec-node -- --check
 	cargo clippy -q -p zignsec-node --all-targets -- -D warnings
 
+# The fault-matrix runner is played by test-reliability (it writes docs/RELIABILITY.md).
+NODE_SUITES = $(filter-out __test__/reliability_faults.test.mjs,$(patsubst $(NODE_DIR)/%,%,$(wildcard $(NODE_DIR)/__test__/*.test.mjs $(NODE_DIR)/__test__/*.test.cjs)))
 test-node: check-node-generated lint-node ## Node binding: unit tests, node --test vs the offline gateway, tsc on the TS quickstart
 	cargo test -q -p zignsec-node
-	cd $(NODE_DIR) && ZIGNSEC_MOCK_BIN=$(NODE_MOCK_BIN) node --test --test-reporter=spec __test__/*.test.mjs __test__/*.test.cjs
+	cd $(NODE_DIR) && ZIGNSEC_MOCK_BIN=$(NODE_MOCK_BIN) node --test --test-reporter=spec $(NODE_SUITES)
 	@mkdir -p $(NODE_EXAMPLES)/node_modules && ln -sfn ../../../bindings-node $(NODE_EXAMPLES)/node_modules/zignsec
 	$(NODE_DIR)/node_modules/.bin/tsc -p $(NODE_EXAMPLES)/tsconfig.json
 	ZIGNSEC_MOCK_ONLY=1 ZIGNSEC_API_KEY= scripts/with-mock.sh node $(NODE_EXAMPLES)/quickstart.mjs >/dev/null
