@@ -460,11 +460,9 @@ impl AsyncClient {
     /// Send an SMS. Validated first; retried only when it provably never left or
     /// on 429, so it is never sent twice.
     pub async fn send_sms(&self, request: &SendSms) -> Result<SmsSession> {
-        let result = self.send_sms_inner(request).await;
-        result.map_err(|mut e| {
-            e.maybe_sent.get_or_insert(false);
-            e
-        })
+        self.send_sms_inner(request)
+            .await
+            .map_err(nothing_sent_unless_known)
     }
 
     async fn send_sms_inner(&self, request: &SendSms) -> Result<SmsSession> {
@@ -509,11 +507,9 @@ impl AsyncClient {
         &self,
         request: &StartPhoneVerification,
     ) -> Result<PhoneSession> {
-        let result = self.start_phone_inner(request).await;
-        result.map_err(|mut e| {
-            e.maybe_sent.get_or_insert(false);
-            e
-        })
+        self.start_phone_inner(request)
+            .await
+            .map_err(nothing_sent_unless_known)
     }
 
     async fn start_phone_inner(&self, request: &StartPhoneVerification) -> Result<PhoneSession> {
@@ -668,6 +664,12 @@ impl AsyncClient {
             interval = interval.mul_f64(1.5).min(poll_interval * 4);
         }
     }
+}
+
+/// A send's error raised before any request left (validation) says so.
+fn nothing_sent_unless_known(mut err: Error) -> Error {
+    err.maybe_sent.get_or_insert(false);
+    err
 }
 
 mod bytes_body {
