@@ -13,7 +13,7 @@ PY_SCRATCH := $(TARGET_DIR)/python-scratch
 PY_ABI3_PYTHONS ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.9*/bin/python3)) \
 	$(lastword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3))
 # Major versions pinned: a new major of a tool is an explicit change here.
-PY_TOOLS := 'maturin>=1.16,<2' 'pytest>=9,<10' 'mypy>=2,<3'
+PY_TOOLS := 'maturin>=1.16,<2' 'pytest>=9,<10' 'mypy>=2,<3' 'gunicorn>=23,<24'
 
 SETUP_TARGETS += setup-python
 TEST_TARGETS += test-python test-python-install

@@ -109,8 +109,8 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-@pytest.fixture(scope="session")
-def mock() -> Iterator[Mock]:
+def start_mock() -> Mock:
+    """Start a zignsec-mock of its own (stop it with ``stop_mock``)."""
     if not os.path.exists(MOCK_BIN):
         pytest.fail(f"zignsec-mock is not built at {MOCK_BIN}: run `cargo build -p zignsec-mock`")
     proc = subprocess.Popen(
@@ -125,10 +125,19 @@ def mock() -> Iterator[Mock]:
         pytest.fail(f"zignsec-mock did not start: {line!r}")
     # Keep draining stdout so a chatty gateway can never block on a full pipe.
     threading.Thread(target=proc.stdout.read, daemon=True).start()
-    m = Mock(line[len("listening on "):], proc)
+    return Mock(line[len("listening on "):], proc)
+
+
+def stop_mock(m: Mock) -> None:
+    m.proc.terminate()
+    m.proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def mock() -> Iterator[Mock]:
+    m = start_mock()
     yield m
-    proc.terminate()
-    proc.wait(timeout=10)
+    stop_mock(m)
 
 
 @pytest.fixture(autouse=True)
