@@ -5,8 +5,9 @@
 //! Future through `loop.call_soon_threadsafe`.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use pyo3::prelude::*;
@@ -17,13 +18,15 @@ use zignsec::{SendSms, StartPhoneVerification};
 
 use crate::convert::Call;
 use crate::error;
+use crate::lifecycle::{self, Entry, Slot};
+use crate::logging;
 use crate::models::{PhoneSession, PhoneSessionDetails, SmsSession, SmsSessionDetails};
 
-/// What both clients hold: the core client (absent once closed) and what `repr` shows.
-/// (`Debug` is the core's, which redacts the key.)
+/// What both clients hold: the core client (absent once closed; the exit hook closes
+/// it too) and what `repr` shows. (`Debug` is the core's, which redacts the key.)
 #[derive(Debug)]
 struct Shared {
-    client: RwLock<Option<zignsec::Client>>,
+    client: Arc<Slot>,
     base_url: String,
     timeout: f64,
     max_retries: u32,
@@ -64,26 +67,42 @@ impl Shared {
             builder = builder.max_retries(call.int(n, "max_retries")?);
         }
         let client = error::check(py, builder.build())?;
-        Ok(Shared {
+        logging::refresh(py);
+        let shared = Shared {
             base_url: client.base_url().to_string(),
             timeout: client.timeout().as_secs_f64(),
             max_retries: client.max_retries(),
             user_agent: client.as_async().user_agent().to_string(),
-            client: RwLock::new(Some(client)),
-        })
+            client: Arc::new(RwLock::new(Some(client))),
+        };
+        lifecycle::register(&shared.client);
+        Ok(shared)
     }
 
-    /// The core client (a clone: clones share one pool and runtime, and each keeps the
-    /// runtime alive), its async half, and its runtime.
-    fn get(&self, py: Python<'_>) -> PyResult<(zignsec::Client, zignsec::AsyncClient, Handle)> {
-        let guard = self.client.read().unwrap_or_else(|e| e.into_inner());
-        let client = guard
-            .as_ref()
-            .ok_or_else(|| error::config(py, "the client is closed"))?;
-        let handle = client
-            .runtime_handle()
-            .ok_or_else(|| error::config(py, "the client's runtime is gone"))?;
-        Ok((client.clone(), client.as_async().clone(), handle))
+    /// At the start of a call: the core client (a clone: clones share one pool and
+    /// runtime, and each keeps the runtime alive), its async half, and its runtime (the
+    /// current process's: a forked child gets its own). `send` marks a closed-client
+    /// error `maybe_sent=False`. First of all the calling thread's permission to run
+    /// Python code from here (see `lifecycle`); held until the call returns.
+    fn get(
+        &self,
+        py: Python<'_>,
+        send: bool,
+    ) -> PyResult<(Option<Entry>, zignsec::Client, zignsec::AsyncClient, Handle)> {
+        let inside = lifecycle::enter_py(py);
+        logging::refresh(py);
+        // The lock is let go before any Python code runs (building an exception may
+        // switch threads, and the exit hook takes this lock with the GIL).
+        let found = {
+            let guard = self.client.read().unwrap_or_else(|e| e.into_inner());
+            guard.as_ref().map(|c| (c.clone(), c.runtime_handle()))
+        };
+        let (client, handle) =
+            found.ok_or_else(|| error::config(py, "the client is closed", send))?;
+        let handle =
+            handle.ok_or_else(|| error::config(py, "the client's runtime is gone", send))?;
+        let core_async = client.as_async().clone();
+        Ok((inside, client, core_async, handle))
     }
 
     fn close(&self, py: Python<'_>) {
@@ -92,9 +111,11 @@ impl Shared {
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .take();
-        // Dropping the last handle shuts the runtime down without blocking; calls in
-        // flight on other threads keep it alive until they finish.
-        py.detach(move || drop(taken));
+        // Dropping the last handle shuts the runtime down; blocking calls in flight on
+        // other threads keep it alive until they finish.
+        if let Some(client) = taken {
+            let ((), _inside) = lifecycle::detach(py, move || drop(client));
+        }
     }
 
     fn closed(&self) -> bool {
@@ -197,12 +218,25 @@ fn wait_args(
 
 // ---- running a core future ----
 
+/// What a call's task and its waiter share.
+#[derive(Debug, Default)]
+struct CallState {
+    /// The task has been polled: from then on a send may have left.
+    started: AtomicBool,
+    /// The asyncio future was cancelled: nobody waits for the result any more.
+    cancelled: AtomicBool,
+}
+
 /// Run `fut` on the client's runtime and wait for it with the GIL released. `owner`
-/// keeps the runtime alive until the call is over, even if `close()` runs meanwhile.
+/// keeps the runtime alive until the call is over, so `close()` lets a blocking call
+/// finish (its thread is waiting for it anyway). `send` says whether the call is a
+/// send, for the error if the task ends without an answer.
 fn block_on<T, Fut>(
     py: Python<'_>,
+    inside: Option<Entry>,
     owner: zignsec::Client,
     handle: &Handle,
+    send: bool,
     fut: Fut,
 ) -> PyResult<T>
 where
@@ -210,14 +244,24 @@ where
     Fut: Future<Output = zignsec::Result<T>> + Send + 'static,
 {
     let (tx, rx) = mpsc::sync_channel(1);
+    let state = Arc::new(CallState::default());
+    let task_state = Arc::clone(&state);
     let task = handle.spawn(async move {
+        task_state.started.store(true, Ordering::SeqCst);
         let _ = tx.send(fut.await);
     });
     let mut rx = rx;
+    let mut inside = inside;
     let _owner = owner;
     loop {
+        // Not inside Python while waiting; once the interpreter exits, a daemon thread
+        // never comes back from this wait (re-taking the GIL would abort the process).
+        drop(inside.take());
         // The receiver moves into the GIL-free closure and back (it is not `Sync`).
-        let (received, back) = py.detach(move || (rx.recv_timeout(Duration::from_millis(100)), rx));
+        let ((received, back), entry) = lifecycle::detach(py, move || {
+            (rx.recv_timeout(Duration::from_millis(100)), rx)
+        });
+        inside = entry;
         rx = back;
         match received {
             Ok(result) => return error::check(py, result),
@@ -229,7 +273,8 @@ where
                 }
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(PyErr::from_value(error::interrupted(py)));
+                let started = state.started.load(Ordering::SeqCst);
+                return Err(PyErr::from_value(error::interrupted(py, send, started)));
             }
         }
     }
@@ -258,15 +303,25 @@ fn settle_fn(py: Python<'_>) -> PyResult<&Bound<'_, PyCFunction>> {
 }
 
 /// The asyncio side of one call. If the task is dropped unfinished (its client was
-/// closed), the future still gets an error instead of hanging.
+/// closed), the future still gets an error instead of hanging. Nothing reaches
+/// Python for a cancelled future, or once the interpreter has begun to exit.
 struct Completion {
     event_loop: Option<Py<PyAny>>,
     future: Option<Py<PyAny>>,
+    state: Arc<CallState>,
+    send: bool,
 }
 
 impl Completion {
     fn settle(&mut self, make: impl for<'py> FnOnce(Python<'py>) -> (bool, Bound<'py, PyAny>)) {
+        // Without the GIL these references go to pyo3's pool, to be released later.
         let (Some(event_loop), Some(future)) = (self.event_loop.take(), self.future.take()) else {
+            return;
+        };
+        if self.state.cancelled.load(Ordering::SeqCst) {
+            return;
+        }
+        let Some(_inside) = lifecycle::enter() else {
             return;
         };
         // The GIL is taken only to hand the result over; if the interpreter is
@@ -286,29 +341,42 @@ impl Completion {
 
 impl Drop for Completion {
     fn drop(&mut self) {
-        self.settle(|py| (true, error::interrupted(py)));
+        let (send, started) = (self.send, self.state.started.load(Ordering::SeqCst));
+        self.settle(|py| (true, error::interrupted(py, send, started)));
     }
 }
 
-/// Cancels the tokio task when its asyncio future is cancelled.
+/// Cancels the tokio task when its asyncio future is cancelled (marking the call
+/// first, so the task's end never touches the future).
 #[pyclass(frozen)]
 #[derive(Debug)]
-struct CancelTask(tokio::task::AbortHandle);
+struct CancelTask {
+    task: tokio::task::AbortHandle,
+    state: Arc<CallState>,
+}
 
 #[pymethods]
 impl CancelTask {
     fn __call__(&self, fut: &Bound<'_, PyAny>) -> PyResult<()> {
         if fut.call_method0("cancelled")?.is_truthy()? {
-            self.0.abort();
+            self.state.cancelled.store(true, Ordering::SeqCst);
+            self.task.abort();
         }
         Ok(())
     }
 }
 
 /// Start `fut` on the client's runtime; return an asyncio Future of its result.
+///
+/// The task does not hold the owning core client: `close()` (and the exit hook)
+/// drops the last one, which shuts the runtime down and ends the calls in flight at
+/// once, rather than waiting up to a whole timeout for a slow gateway. Each dropped
+/// task settles its future with `APIConnectionError`; `send` and whether the task had
+/// started decide `maybe_sent` (True once it may have left, never unknown).
 fn spawn<'py, T, Fut>(
     py: Python<'py>,
     handle: &Handle,
+    send: bool,
     fut: Fut,
     to_py: fn(Python<'_>, T) -> PyResult<Bound<'_, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>>
@@ -318,11 +386,15 @@ where
 {
     let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
     let future = event_loop.call_method0("create_future")?;
+    let state = Arc::new(CallState::default());
     let mut completion = Completion {
         event_loop: Some(event_loop.unbind()),
         future: Some(future.clone().unbind()),
+        state: Arc::clone(&state),
+        send,
     };
     let task = handle.spawn(async move {
+        completion.state.started.store(true, Ordering::SeqCst);
         let result = fut.await;
         completion.settle(|py| {
             let converted = match result {
@@ -332,7 +404,11 @@ where
             converted.unwrap_or_else(|e| (true, e.into_value(py).into_bound(py).into_any()))
         });
     });
-    future.call_method1("add_done_callback", (CancelTask(task.abort_handle()),))?;
+    let cancel = CancelTask {
+        task: task.abort_handle(),
+        state,
+    };
+    future.call_method1("add_done_callback", (cancel,))?;
     Ok(future)
 }
 
@@ -470,13 +546,10 @@ impl Client {
             relay_state,
             webhook,
         )?;
-        let (owner, client, handle) = self.0.get(py)?;
-        block_on(
-            py,
-            owner,
-            &handle,
-            async move { client.send_sms(&req).await },
-        )
+        let (inside, owner, client, handle) = self.0.get(py, true)?;
+        block_on(py, inside, owner, &handle, true, async move {
+            client.send_sms(&req).await
+        })
         .map(SmsSession)
     }
 
@@ -505,8 +578,8 @@ impl Client {
             webhook,
             csrf_token,
         )?;
-        let (owner, client, handle) = self.0.get(py)?;
-        block_on(py, owner, &handle, async move {
+        let (inside, owner, client, handle) = self.0.get(py, true)?;
+        block_on(py, inside, owner, &handle, true, async move {
             client.start_phone_verification(&req).await
         })
         .map(PhoneSession)
@@ -519,8 +592,8 @@ impl Client {
         session_id: &Bound<'_, PyAny>,
     ) -> PyResult<SmsSessionDetails> {
         let id = Call::new("get_sms_session").text(session_id, "session_id", "session_id")?;
-        let (owner, client, handle) = self.0.get(py)?;
-        block_on(py, owner, &handle, async move {
+        let (inside, owner, client, handle) = self.0.get(py, false)?;
+        block_on(py, inside, owner, &handle, false, async move {
             client.get_sms_session(&id).await
         })
         .map(SmsSessionDetails)
@@ -533,8 +606,8 @@ impl Client {
         session_id: &Bound<'_, PyAny>,
     ) -> PyResult<PhoneSessionDetails> {
         let id = Call::new("get_phone_session").text(session_id, "session_id", "session_id")?;
-        let (owner, client, handle) = self.0.get(py)?;
-        block_on(py, owner, &handle, async move {
+        let (inside, owner, client, handle) = self.0.get(py, false)?;
+        block_on(py, inside, owner, &handle, false, async move {
             client.get_phone_session(&id).await
         })
         .map(PhoneSessionDetails)
@@ -554,8 +627,8 @@ impl Client {
     ) -> PyResult<SmsSessionDetails> {
         let (id, timeout, poll) =
             wait_args("wait_sms_session", session_id, timeout, poll_interval)?;
-        let (owner, client, handle) = self.0.get(py)?;
-        block_on(py, owner, &handle, async move {
+        let (inside, owner, client, handle) = self.0.get(py, false)?;
+        block_on(py, inside, owner, &handle, false, async move {
             client.wait_sms_session(&id, timeout, poll).await
         })
         .map(SmsSessionDetails)
@@ -574,8 +647,8 @@ impl Client {
     ) -> PyResult<PhoneSessionDetails> {
         let (id, timeout, poll) =
             wait_args("wait_phone_session", session_id, timeout, poll_interval)?;
-        let (owner, client, handle) = self.0.get(py)?;
-        block_on(py, owner, &handle, async move {
+        let (inside, owner, client, handle) = self.0.get(py, false)?;
+        block_on(py, inside, owner, &handle, false, async move {
             client.wait_phone_session(&id, timeout, poll).await
         })
         .map(PhoneSessionDetails)
@@ -677,10 +750,11 @@ impl AsyncClient {
             relay_state,
             webhook,
         )?;
-        let (_, client, handle) = self.0.get(py)?;
+        let (_inside, _, client, handle) = self.0.get(py, true)?;
         spawn(
             py,
             &handle,
+            true,
             async move { client.send_sms(&req).await },
             sms_session_py,
         )
@@ -710,10 +784,11 @@ impl AsyncClient {
             webhook,
             csrf_token,
         )?;
-        let (_, client, handle) = self.0.get(py)?;
+        let (_inside, _, client, handle) = self.0.get(py, true)?;
         spawn(
             py,
             &handle,
+            true,
             async move { client.start_phone_verification(&req).await },
             phone_session_py,
         )
@@ -726,10 +801,11 @@ impl AsyncClient {
         session_id: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let id = Call::new("get_sms_session").text(session_id, "session_id", "session_id")?;
-        let (_, client, handle) = self.0.get(py)?;
+        let (_inside, _, client, handle) = self.0.get(py, false)?;
         spawn(
             py,
             &handle,
+            false,
             async move { client.get_sms_session(&id).await },
             sms_details_py,
         )
@@ -742,10 +818,11 @@ impl AsyncClient {
         session_id: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let id = Call::new("get_phone_session").text(session_id, "session_id", "session_id")?;
-        let (_, client, handle) = self.0.get(py)?;
+        let (_inside, _, client, handle) = self.0.get(py, false)?;
         spawn(
             py,
             &handle,
+            false,
             async move { client.get_phone_session(&id).await },
             phone_details_py,
         )
@@ -762,10 +839,11 @@ impl AsyncClient {
     ) -> PyResult<Bound<'py, PyAny>> {
         let (id, timeout, poll) =
             wait_args("wait_sms_session", session_id, timeout, poll_interval)?;
-        let (_, client, handle) = self.0.get(py)?;
+        let (_inside, _, client, handle) = self.0.get(py, false)?;
         spawn(
             py,
             &handle,
+            false,
             async move { client.wait_sms_session(&id, timeout, poll).await },
             sms_details_py,
         )
@@ -782,10 +860,11 @@ impl AsyncClient {
     ) -> PyResult<Bound<'py, PyAny>> {
         let (id, timeout, poll) =
             wait_args("wait_phone_session", session_id, timeout, poll_interval)?;
-        let (_, client, handle) = self.0.get(py)?;
+        let (_inside, _, client, handle) = self.0.get(py, false)?;
         spawn(
             py,
             &handle,
+            false,
             async move { client.wait_phone_session(&id, timeout, poll).await },
             phone_details_py,
         )

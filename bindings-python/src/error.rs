@@ -109,11 +109,15 @@ pub(crate) fn validation_of(py: Python<'_>, err: &zignsec::Error, send: bool) ->
     }
 }
 
-/// A `ConfigError` raised by the binding itself (a closed client).
-pub(crate) fn config(py: Python<'_>, message: &str) -> PyErr {
+/// A `ConfigError` raised by the binding itself (a closed client): nothing was sent,
+/// so a send says `maybe_sent=False`.
+pub(crate) fn config(py: Python<'_>, message: &str, send: bool) -> PyErr {
     let make = || -> PyResult<PyErr> {
         let kwargs = PyDict::new(py);
         kwargs.set_item("attempts", 0)?;
+        if send {
+            kwargs.set_item("maybe_sent", false)?;
+        }
         Ok(PyErr::from_value(
             class(py, "ConfigError")?.call((message,), Some(&kwargs))?,
         ))
@@ -122,11 +126,21 @@ pub(crate) fn config(py: Python<'_>, message: &str) -> PyErr {
 }
 
 /// An `APIConnectionError` for a call whose task ended without an answer (its
-/// client was closed, or the interpreter is shutting down).
-pub(crate) fn interrupted(py: Python<'_>) -> Bound<'_, PyAny> {
+/// client was closed while it ran). A send says `maybe_sent=True` once its task has
+/// started (the request may be out), `False` with `attempts=0` if it never ran.
+pub(crate) fn interrupted(py: Python<'_>, send: bool, started: bool) -> Bound<'_, PyAny> {
     let make = || -> PyResult<Bound<'_, PyAny>> {
-        class(py, "APIConnectionError")?
-            .call1(("the call ended without an answer: its client was closed while it ran",))
+        let kwargs = PyDict::new(py);
+        if !started {
+            kwargs.set_item("attempts", 0)?;
+        }
+        if send {
+            kwargs.set_item("maybe_sent", started)?;
+        }
+        class(py, "APIConnectionError")?.call(
+            ("the call ended without an answer: its client was closed while it ran",),
+            Some(&kwargs),
+        )
     };
     make().unwrap_or_else(|e| e.into_value(py).into_bound(py).into_any())
 }

@@ -4,6 +4,7 @@
 mod client;
 mod convert;
 mod error;
+mod lifecycle;
 mod logging;
 mod models;
 mod webhooks;
@@ -33,5 +34,7 @@ fn _zignsec(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(webhooks::_verify_webhook_at, m)?)?;
     m.add_function(wrap_pyfunction!(webhooks::sign_webhook, m)?)?;
     m.add_function(wrap_pyfunction!(error::_error_classes, m)?)?;
+    m.add_function(wrap_pyfunction!(lifecycle::_at_exit, m)?)?;
+    m.add_function(wrap_pyfunction!(lifecycle::_after_fork_in_child, m)?)?;
     Ok(())
 }

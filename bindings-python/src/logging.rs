@@ -1,15 +1,26 @@
 //! Core log records (target `zignsec...`) go to Python's `logging.getLogger("zignsec")`.
 //! Records are already redacted by the core (no keys, message text or codes; phone
 //! numbers masked). The core logs from inside calls that released the GIL and from
-//! its I/O threads; each record takes the GIL only briefly, and only after the
-//! message is formatted, so it never waits on anything that waits on it.
+//! its I/O threads. A record takes the GIL only when the `zignsec` logger would keep
+//! it: its effective level is cached in an atomic, refreshed from Python threads at
+//! each call start, so an app logging at WARNING never has the I/O threads wait for
+//! the GIL. Nothing is logged once the interpreter has begun to exit.
+
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
+use crate::lifecycle;
+
 struct PyLogger;
 
 static LOGGER: PyLogger = PyLogger;
+/// Whether this bridge is the `log` logger (not the core's stderr one).
+static BRIDGE: AtomicBool = AtomicBool::new(false);
+/// The lowest Python level the `zignsec` logger keeps (WARNING until the first
+/// refresh: a fresh logger under an unconfigured root).
+static THRESHOLD: AtomicU32 = AtomicU32::new(30);
 
 fn python_logger(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
     static PY_LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -34,21 +45,57 @@ fn python_level(level: log::Level) -> u32 {
     }
 }
 
+/// The `log` filter that lets through exactly the records Python would keep (so the
+/// rest are not even formatted).
+fn level_filter(threshold: u32) -> log::LevelFilter {
+    match threshold {
+        0..=5 => log::LevelFilter::Trace,
+        6..=10 => log::LevelFilter::Debug,
+        11..=20 => log::LevelFilter::Info,
+        21..=30 => log::LevelFilter::Warn,
+        31..=40 => log::LevelFilter::Error,
+        _ => log::LevelFilter::Off,
+    }
+}
+
+/// Re-read the `zignsec` logger's effective level (and `logging.disable`). Called
+/// from Python threads, with the GIL, when a client is built and at each call start.
+pub(crate) fn refresh(py: Python<'_>) {
+    if !BRIDGE.load(Ordering::Relaxed) {
+        return;
+    }
+    let read = || -> PyResult<u32> {
+        let logger = python_logger(py)?;
+        let effective: i64 = logger.call_method0("getEffectiveLevel")?.extract()?;
+        let disabled: i64 = logger.getattr("manager")?.getattr("disable")?.extract()?;
+        Ok(u32::try_from(effective.max(disabled.saturating_add(1)).max(0)).unwrap_or(u32::MAX))
+    };
+    if let Ok(threshold) = read() {
+        if THRESHOLD.swap(threshold, Ordering::Relaxed) != threshold {
+            log::set_max_level(level_filter(threshold));
+        }
+    }
+}
+
 impl log::Log for PyLogger {
     fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
         metadata.target().starts_with("zignsec")
+            && python_level(metadata.level()) >= THRESHOLD.load(Ordering::Relaxed)
     }
 
     fn log(&self, record: &log::Record<'_>) {
         if !self.enabled(record.metadata()) {
             return;
         }
+        let Some(_inside) = lifecycle::enter() else {
+            return;
+        };
         let level = python_level(record.level());
         let message = record.args().to_string();
         // try_attach: nothing is logged while the interpreter shuts down.
         let _ = Python::try_attach(|py| -> PyResult<()> {
             let logger = python_logger(py)?;
-            // The cheap check first: most records are debug and most apps log at WARNING.
+            // The cache may be a call behind a level change: Python has the last word.
             if logger.call_method1("isEnabledFor", (level,))?.is_truthy()? {
                 logger.call_method1("log", (level, "%s", message))?;
             }
@@ -59,16 +106,44 @@ impl log::Log for PyLogger {
     fn flush(&self) {}
 }
 
-/// Install the bridge, unless `ZIGNSEC_LOG` is set: then the core's own stderr
-/// logger (installed when the first client is built) is used instead.
+/// What `ZIGNSEC_LOG` asks for, read as the contract says: trimmed, any case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EnvLog {
+    /// Unset or empty: records go to Python logging.
+    Unset,
+    /// `error|warn|info|debug|trace`: the core's stderr logger at that level.
+    Level(log::LevelFilter),
+    /// `off`: no records at all.
+    Off,
+    /// Anything else (the core warns about it): treated as unset.
+    Unknown,
+}
+
+pub(crate) fn parse_env(value: Option<&str>) -> EnvLog {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return EnvLog::Unset;
+    };
+    match value.to_ascii_lowercase().as_str() {
+        "trace" => EnvLog::Level(log::LevelFilter::Trace),
+        "debug" => EnvLog::Level(log::LevelFilter::Debug),
+        "info" => EnvLog::Level(log::LevelFilter::Info),
+        "warn" => EnvLog::Level(log::LevelFilter::Warn),
+        "error" => EnvLog::Level(log::LevelFilter::Error),
+        "off" => EnvLog::Off,
+        _ => EnvLog::Unknown,
+    }
+}
+
+/// Install the bridge, unless `ZIGNSEC_LOG` names a level (then the core's own
+/// stderr logger, installed when the first client is built, writes the records) or
+/// says `off`.
 pub(crate) fn install() {
-    let env_logging = std::env::var("ZIGNSEC_LOG")
-        .map(|v| !v.trim().is_empty())
-        .unwrap_or(false);
-    if env_logging {
+    let setting = parse_env(std::env::var("ZIGNSEC_LOG").ok().as_deref());
+    if matches!(setting, EnvLog::Level(_) | EnvLog::Off) {
         return;
     }
     if log::set_logger(&LOGGER).is_ok() {
-        log::set_max_level(log::LevelFilter::Debug);
+        BRIDGE.store(true, Ordering::Relaxed);
+        log::set_max_level(level_filter(THRESHOLD.load(Ordering::Relaxed)));
     }
 }

@@ -18,7 +18,10 @@ stderr instead.
 
 from __future__ import annotations
 
-from . import errors
+import atexit as _atexit
+import os as _os
+
+from . import _zignsec, errors
 from ._async import AsyncClient
 from ._zignsec import (
     SIGNATURE_HEADER,
@@ -54,6 +57,13 @@ from .errors import (
     WebhookSignatureError,
     ZignSecError,
 )
+
+# Before the interpreter finalises, close every client and stop the SDK's I/O threads
+# from calling into Python (a thread that takes the GIL during finalisation aborts
+# the process). Hooks registered after this import run before it.
+_atexit.register(_zignsec._at_exit)
+if hasattr(_os, "register_at_fork"):
+    _os.register_at_fork(after_in_child=_zignsec._after_fork_in_child)
 
 __all__ = [
     "__version__",
