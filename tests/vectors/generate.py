@@ -349,7 +349,13 @@ def gen_webhooks():
     add("two_t_same_value", sms_body, f"t={T0},t={T0},v1={good}", expect=W)
     add("two_t_different", sms_body, f"t={T0},v1={good},t={T0 + 1}", expect=W)
     add("item_without_equals", sms_body, f"t={T0},v1={good},junk", expect=W)
-    add("trailing_comma", sms_body, f"t={T0},v1={good},", expect=W)
+    # Empty items (a trailing or doubled comma) are skipped, as Stripe-style parsers do.
+    add("trailing_comma", sms_body, f"t={T0},v1={good},")
+    add("doubled_comma", sms_body, f"t={T0},,v1={good}")
+    # `t` is the signed text itself: only its canonical form (no sign, no leading
+    # zero) is accepted, so the integer and the text signed are the same thing.
+    add("t_with_plus_sign", sms_body, f"t=+{T0},v1={good}", expect=W)
+    add("t_with_leading_zero", sms_body, f"t=0{T0},v1={good}", expect=W)
     add("semicolon_separated", sms_body, f"t={T0};v1={good}", expect=W)
     add("non_hex_v1_only", sms_body, f"t={T0},v1=zz{good[2:]}", expect=W)
     add("odd_length_hex_v1_only", sms_body, f"t={T0},v1={good[:-1]}", expect=W)
