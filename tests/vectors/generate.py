@@ -2,7 +2,7 @@
 """Generate the shared zignsec test vectors (stdlib only, deterministic).
 
 This is an *independent oracle*: every expected value below is computed here,
-in Python, straight from the rules in /work/shared/API.md and the two ZignSec
+in Python, straight from the rules in docs/CONTRACT.md and the two ZignSec
 v5 gateway documents, never by calling the Rust core. Every language's test
 suite runs the JSON files this script writes; if a suite and a vector
 disagree, one of them is wrong and the rule decides which.
