@@ -1,4 +1,4 @@
-# Benchmarks (issue 7): bench/ against the offline gateway on loopback, release
+# Benchmarks: bench/ against the offline gateway on loopback, release
 # builds only. `make bench` installs its own peers (requests, httpx, matplotlib
 # and maturin in a bench venv; libcurl and cJSON headers from apt), builds
 # everything (bench/build.sh), runs bench/run.py and writes BENCHMARKS.md and

@@ -1,7 +1,8 @@
-# Reliability and security (issue 8): the fault matrix in every language, the
-# bad-input corpus through a real client, TLS/URL safety, the secrets check (in
-# `make test`); stress at full size, AddressSanitizer and fuzzing (in
-# `make reliability`). docs/RELIABILITY.md is generated from the matrix results.
+# Reliability and security: the fault matrix in every language, the bad-input
+# corpus through a real client, TLS/URL safety, the secrets check (in `make test`);
+# stress at full size, AddressSanitizer and fuzzing (in `make reliability`). Runs
+# write their reports under target/reliability/; docs/RELIABILITY.md is refreshed
+# from them only by `make reliability-report`, so a test run leaves the tree clean.
 
 REL_DIR := $(ROOT)/target/reliability
 FUZZ_SECONDS ?= 30
@@ -17,12 +18,12 @@ TEST_TARGETS += test-reliability test-secrets
 setup-reliability: ## Reliability: openssl CLI (the TLS test makes its throwaway CA with it)
 	@command -v openssl >/dev/null || { apt-get update -qq && apt-get install -y -qq openssl; }
 
-test-reliability: $(REL_BINDING_BUILDS) ## Fault matrix in every built language + docs/RELIABILITY.md (bad inputs, TLS and a small stress run are in test-core)
+test-reliability: $(REL_BINDING_BUILDS) ## Fault matrix in every built language, report in target/reliability/ (bad inputs, TLS and a small stress run are in test-core)
 	cargo build -q -p zignsec-mock
 	scripts/reliability/run_matrix.sh
 	@# bad_inputs.rs and tls.rs run in test-core (cargo test -p zignsec).
 
-reliability-report: ## Rebuild docs/RELIABILITY.md from the results already in target/reliability/
+reliability-report: ## Refresh docs/RELIABILITY.md from the results already in target/reliability/ (run test-reliability first)
 	python3 scripts/reliability/report.py
 
 test-secrets: ## The API key never appears in any output (core suite, quickstart, each built binding's probe) with ZIGNSEC_LOG=debug

@@ -387,7 +387,7 @@ pub unsafe extern "C" fn zs_sms_parts(
         }
         // SAFETY: the caller's promise.
         let message = unsafe { text(message, "message") }?;
-        let parts = ZsSmsParts::from(zignsec::sms_parts(message));
+        let parts = ZsSmsParts::from(zignsec::sms_parts(message)?);
         // SAFETY: checked non-NULL; writable by the caller's promise.
         unsafe { out.write(parts) };
         Ok(())

@@ -26,8 +26,10 @@ use zignsec::validate;
 
 /// How a message splits into SMS parts (GSM-7 160/153, UCS-2 70/67).
 #[napi]
-pub fn sms_parts(message: String) -> SmsParts {
-    zignsec::sms_parts(&message).into()
+pub fn sms_parts(message: String) -> napi::Result<SmsParts> {
+    zignsec::sms_parts(&message)
+        .map(Into::into)
+        .map_err(error::to_napi)
 }
 
 /// Parse a webhook body without checking its signature (see `verifyWebhook`).

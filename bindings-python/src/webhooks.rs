@@ -13,7 +13,7 @@ use crate::models::{SmsParts, WebhookEvent};
 #[pyfunction]
 pub(crate) fn sms_parts(message: &Bound<'_, PyAny>) -> PyResult<SmsParts> {
     let text = Call::new("sms_parts").text(message, "message", "message")?;
-    Ok(SmsParts(zignsec::sms_parts(&text)))
+    error::check(message.py(), zignsec::sms_parts(&text)).map(SmsParts)
 }
 
 /// Parse a webhook body (``str`` or ``bytes``) without checking its signature; use

@@ -18,11 +18,15 @@ use crate::models::{
     Envelope, PhoneMetadataWire, PhoneSession, PhoneSessionDetails, SendSms, SendSmsWire,
     SmsMetadataWire, SmsSession, SmsSessionDetails, StartPhoneVerification, StartPhoneWire,
 };
+use crate::process::PerProcess;
 use crate::retry::{
     backoff, parse_retry_after, read_status_is_retryable, send_status_is_retryable,
 };
-use crate::validate;
+use crate::{redact, validate};
 
+/// Idle pooled connections are closed after this long: below the 60 s idle timeout
+/// of common load balancers, so the gateway side rarely closes one under a send.
+pub const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(20);
 /// Response bodies are read up to this many bytes; more is a decode error.
 pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 /// `wait_sms_session` gives up after this long by default.
@@ -45,7 +49,10 @@ fn install_crypto_provider() {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    /// The connection pool of the process using the client: rebuilt in a forked child.
+    http: PerProcess<reqwest::Client>,
+    /// What the pool is built from, for a child's first call.
+    settings: Settings,
     auth: HeaderValue,
     base_url: String,
     /// `base_url` parsed once: per call only the path is set, so the host is not
@@ -70,6 +77,15 @@ impl fmt::Debug for AsyncClient {
             .field("timeout", &self.inner.timeout)
             .field("max_retries", &self.inner.max_retries)
             .field("user_agent", &self.inner.user_agent)
+            .field(
+                "proxy",
+                &self
+                    .inner
+                    .settings
+                    .proxy
+                    .as_ref()
+                    .map(|p| crate::proxy::display(p.as_str())),
+            )
             .finish()
     }
 }
@@ -79,6 +95,18 @@ impl fmt::Debug for AsyncClient {
 enum CallKind {
     Read,
     Send,
+}
+
+/// One call to make: what, how it may be retried, and by when.
+struct Call<'a> {
+    kind: CallKind,
+    method: Method,
+    path: &'a str,
+    body: Option<bytes_body::Body>,
+    csrf_token: Option<&'a str>,
+    deadline: Instant,
+    /// Texts of this call that gateway text must not echo into an error message.
+    private: &'a [&'a str],
 }
 
 /// A transport failure of one attempt.
@@ -159,8 +187,29 @@ fn header_text(headers: &HeaderMap, name: impl reqwest::header::AsHeaderName) ->
         .map(|s| s.to_string())
 }
 
-fn status_error(answer: &Answer, attempts: u32) -> Error {
-    let body_text = String::from_utf8_lossy(&answer.body);
+/// What gateway text must not carry into an error: the client's secrets (scrubbed
+/// from message and body) and this call's private texts (scrubbed from the message).
+struct Scrub<'a> {
+    secrets: &'a [String],
+    private: &'a [&'a str],
+}
+
+impl Scrub<'_> {
+    fn body(&self, text: &str) -> String {
+        redact::secrets(text, self.secrets)
+    }
+
+    fn message(&self, text: &str) -> String {
+        let mut out = redact::secrets(text, self.secrets);
+        for private in self.private.iter().filter(|p| p.chars().count() >= 4) {
+            out = out.replace(private, "<message>");
+        }
+        redact::personal(&out)
+    }
+}
+
+fn status_error(answer: &Answer, attempts: u32, scrub: &Scrub<'_>) -> Error {
+    let body_text = scrub.body(&String::from_utf8_lossy(&answer.body));
     let parsed = parse_gateway_error(&body_text);
     let kind = ErrorKind::from_status(answer.status);
     let reason = reqwest::StatusCode::from_u16(answer.status)
@@ -172,10 +221,11 @@ fn status_error(answer: &Answer, attempts: u32) -> Error {
         .to_string();
     if let Some(desc) = &parsed.description {
         message.push_str(": ");
-        message.push_str(desc);
+        // Many `errors[]` entries must not make a message of a megabyte.
+        message.push_str(&crate::error::truncate_chars(&scrub.message(desc), 1000));
     }
     if let Some(code) = &parsed.code {
-        message.push_str(&format!(" (code {code})"));
+        message.push_str(&format!(" (code {})", scrub.message(code)));
     }
     if let (ErrorKind::RateLimited, Some(wait)) = (kind, answer.retry_after) {
         message.push_str(&format!("; retry after {:.0} s", wait.as_secs_f64().ceil()));
@@ -190,7 +240,11 @@ fn status_error(answer: &Answer, attempts: u32) -> Error {
     err
 }
 
-fn decode_answer<T: DeserializeOwned>(answer: &Answer, attempts: u32) -> Result<T> {
+fn decode_answer<T: DeserializeOwned>(
+    answer: &Answer,
+    attempts: u32,
+    scrub: &Scrub<'_>,
+) -> Result<T> {
     let fail = |why: String| {
         let mut err = Error::decode(format!(
             "the gateway answered {} with a body that is not the documented JSON: {why}",
@@ -198,7 +252,7 @@ fn decode_answer<T: DeserializeOwned>(answer: &Answer, attempts: u32) -> Result<
         ));
         err.status = Some(answer.status);
         err.body = Some(truncate_bytes(
-            &String::from_utf8_lossy(&answer.body),
+            &scrub.body(&String::from_utf8_lossy(&answer.body)),
             ERROR_BODY_CAP,
         ));
         err.request_id = answer.request_id.clone();
@@ -223,7 +277,50 @@ fn decode_answer<T: DeserializeOwned>(answer: &Answer, attempts: u32) -> Result<
     }
     serde_json::from_slice::<Envelope<T>>(&answer.body)
         .map(|envelope| envelope.data)
-        .map_err(|e| fail(e.to_string()))
+        .map_err(|e| fail(scrub.message(&e.to_string())))
+}
+
+/// A connection pool for `settings`: the first in the building process, and again
+/// on the first call in a forked child.
+fn build_http(settings: &Settings) -> Result<reqwest::Client> {
+    let mut http = reqwest::Client::builder()
+        .user_agent(settings.user_agent.clone())
+        .connect_timeout(settings.connect_timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+        .tcp_nodelay(true)
+        // No proxy from the environment or the system unless decided below, so a
+        // loopback or http:// base URL can never be sent through one.
+        .no_proxy();
+    if let Some(proxy) = &settings.proxy {
+        let proxy = reqwest::Proxy::https(proxy.as_str())
+            .map_err(|_| Error::config("the proxy URL is not usable"))?;
+        http = http.proxy(proxy);
+    }
+    for pem in &settings.root_certificates_pem {
+        // reqwest stores PEM text unchecked: parse it here so a wrong file is a
+        // config error at build, not a TLS failure on every call.
+        use rustls::pki_types::{pem::PemObject, CertificateDer};
+        let ders = CertificateDer::pem_slice_iter(pem)
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| Error::config(format!("root certificate is not PEM: {e}")))?;
+        if ders.is_empty() {
+            return Err(Error::config(
+                "root certificate PEM holds no -----BEGIN CERTIFICATE----- block",
+            ));
+        }
+        for der in ders {
+            let cert = reqwest::Certificate::from_der(&der)
+                .map_err(|e| Error::config(format!("root certificate is not valid: {e}")))?;
+            http = http.tls_certs_merge([cert]);
+        }
+    }
+    http.build().map_err(|e| {
+        Error::config(redact::secrets(
+            &format!("could not build the HTTP client: {}", error_chain(&e)),
+            &settings.secrets,
+        ))
+    })
 }
 
 impl AsyncClient {
@@ -243,36 +340,7 @@ impl AsyncClient {
         let mut auth = HeaderValue::from_str(&settings.api_key)
             .map_err(|_| Error::config("the API key is not a valid header value"))?;
         auth.set_sensitive(true);
-        let mut http = reqwest::Client::builder()
-            .user_agent(settings.user_agent.clone())
-            .connect_timeout(settings.connect_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .pool_idle_timeout(Duration::from_secs(60))
-            .tcp_nodelay(true);
-        for pem in &settings.root_certificates_pem {
-            // reqwest stores PEM text unchecked: parse it here so a wrong file is a
-            // config error at build, not a TLS failure on every call.
-            use rustls::pki_types::{pem::PemObject, CertificateDer};
-            let ders = CertificateDer::pem_slice_iter(pem)
-                .collect::<std::result::Result<Vec<_>, _>>()
-                .map_err(|e| Error::config(format!("root certificate is not PEM: {e}")))?;
-            if ders.is_empty() {
-                return Err(Error::config(
-                    "root certificate PEM holds no -----BEGIN CERTIFICATE----- block",
-                ));
-            }
-            for der in ders {
-                let cert = reqwest::Certificate::from_der(&der)
-                    .map_err(|e| Error::config(format!("root certificate is not valid: {e}")))?;
-                http = http.tls_certs_merge([cert]);
-            }
-        }
-        let http = http.build().map_err(|e| {
-            Error::config(format!(
-                "could not build the HTTP client: {}",
-                error_chain(&e)
-            ))
-        })?;
+        let http = PerProcess::new(build_http(&settings)?);
         let base_url = settings.base_url.as_str().trim_end_matches('/').to_string();
         Ok(AsyncClient {
             inner: Arc::new(Inner {
@@ -282,7 +350,8 @@ impl AsyncClient {
                 base: settings.base_url.clone(),
                 timeout: settings.timeout,
                 max_retries: settings.max_retries,
-                user_agent: settings.user_agent,
+                user_agent: settings.user_agent.clone(),
+                settings,
             }),
         })
     }
@@ -306,14 +375,13 @@ impl AsyncClient {
 
     async fn attempt(
         &self,
+        http: &reqwest::Client,
         method: &Method,
         url: &url::Url,
         body: Option<&bytes_body::Body>,
         csrf_token: Option<&str>,
     ) -> Attempt {
-        let mut req = self
-            .inner
-            .http
+        let mut req = http
             .request(method.clone(), url.clone())
             .header(AUTHORIZATION, self.inner.auth.clone())
             .header(ACCEPT, "application/json");
@@ -348,16 +416,27 @@ impl AsyncClient {
         }
     }
 
-    /// Make one call with the retry policy of `kind`, ending by `deadline`.
-    async fn execute<T: DeserializeOwned>(
-        &self,
-        kind: CallKind,
-        method: Method,
-        path: &str,
-        body: Option<bytes_body::Body>,
-        csrf_token: Option<&str>,
-        deadline: Instant,
-    ) -> Result<T> {
+    /// Make one call with the retry policy of its kind, ending by its deadline.
+    async fn execute<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T> {
+        let Call {
+            kind,
+            method,
+            path,
+            body,
+            csrf_token,
+            deadline,
+            private,
+        } = call;
+        // The pool of this process (a forked child builds its own on its first call).
+        let http = self
+            .inner
+            .http
+            .get_or_try_init(|| build_http(&self.inner.settings))?
+            .clone();
+        let scrub = Scrub {
+            secrets: &self.inner.settings.secrets,
+            private,
+        };
         let mut url = self.inner.base.clone();
         url.set_path(&format!(
             "{}{path}",
@@ -365,6 +444,9 @@ impl AsyncClient {
         ));
         let started = Instant::now();
         let mut attempts = 0u32;
+        // Whether any attempt so far may have reached the gateway (sends only retry
+        // after attempts that provably never left or were answered 429).
+        let mut maybe_sent_so_far = false;
         loop {
             let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
@@ -376,14 +458,14 @@ impl AsyncClient {
                     ),
                 );
                 err.attempts = attempts;
-                err.maybe_sent = (kind == CallKind::Send).then_some(attempts > 0);
+                err.maybe_sent = (kind == CallKind::Send).then_some(maybe_sent_so_far);
                 return Err(err);
             }
             attempts += 1;
             let attempt_started = Instant::now();
             let outcome = tokio::time::timeout(
                 remaining,
-                self.attempt(&method, &url, body.as_ref(), csrf_token),
+                self.attempt(&http, &method, &url, body.as_ref(), csrf_token),
             )
             .await
             .unwrap_or_else(|_| {
@@ -400,7 +482,7 @@ impl AsyncClient {
             let (err, wait) = match outcome {
                 Attempt::Answered(answer) if (200..300).contains(&answer.status) => {
                     log::debug!(target: "zignsec", "{method} {path} -> {} (attempt {attempts}, {elapsed_ms} ms)", answer.status);
-                    let mut result = decode_answer::<T>(&answer, attempts);
+                    let mut result = decode_answer::<T>(&answer, attempts, &scrub);
                     if let (Err(e), CallKind::Send) = (&mut result, kind) {
                         e.maybe_sent = Some(true);
                     }
@@ -412,10 +494,11 @@ impl AsyncClient {
                         CallKind::Read => read_status_is_retryable(answer.status),
                         CallKind::Send => send_status_is_retryable(answer.status),
                     };
-                    let mut err = status_error(&answer, attempts);
+                    let mut err = status_error(&answer, attempts, &scrub);
                     if kind == CallKind::Send {
-                        // A 5xx may have come after the SMS left; a 4xx means it was refused.
-                        err.maybe_sent = Some(answer.status >= 500);
+                        // Only a 4xx is a refusal. A 5xx may have come after the SMS left,
+                        // and a 3xx (303 after POST) means the request was processed.
+                        err.maybe_sent = Some(!(400..500).contains(&answer.status));
                     }
                     let wait = retryable
                         .then(|| answer.retry_after.unwrap_or_else(|| backoff(attempts - 1)));
@@ -429,7 +512,7 @@ impl AsyncClient {
                     };
                     let mut err = Error::new(
                         failure.kind,
-                        format!("{method} {path}: {}", failure.message),
+                        scrub.message(&format!("{method} {path}: {}", failure.message)),
                     );
                     err.attempts = attempts;
                     if kind == CallKind::Send {
@@ -438,6 +521,7 @@ impl AsyncClient {
                     (err, retryable.then(|| backoff(attempts - 1)))
                 }
             };
+            maybe_sent_so_far |= err.maybe_sent == Some(true);
             let Some(wait) = wait else {
                 return Err(err);
             };
@@ -473,9 +557,12 @@ impl AsyncClient {
         if let Some(r) = &request.relay_state {
             validate::relay_state(r)?;
         }
-        if let Some(w) = &request.webhook {
-            validate::callback_url("webhook", w)?;
-        }
+        // What was checked is what is sent: the URL in the parser's normalized form.
+        let webhook = request
+            .webhook
+            .as_deref()
+            .map(|w| validate::callback_url("webhook", w))
+            .transpose()?;
         let wire = SendSmsWire {
             metadata: SmsMetadataWire {
                 from: &request.from,
@@ -484,19 +571,20 @@ impl AsyncClient {
                 max_message_parts: max_parts,
             },
             relay_state: request.relay_state.as_deref(),
-            webhook: request.webhook.as_deref(),
+            webhook: webhook.as_ref().map(url::Url::as_str),
         };
         let body = bytes_body::Body::json(&wire)?;
         log::info!(target: "zignsec", "send_sms to={} parts<={max_parts}", validate::mask_phone(&request.to));
         let session: SmsSession = self
-            .execute(
-                CallKind::Send,
-                Method::POST,
-                SMS_PATH,
-                Some(body),
-                None,
-                self.deadline(),
-            )
+            .execute(Call {
+                kind: CallKind::Send,
+                method: Method::POST,
+                path: SMS_PATH,
+                body: Some(body),
+                csrf_token: None,
+                deadline: self.deadline(),
+                private: &[request.message.as_str()],
+            })
             .await?;
         log::info!(target: "zignsec", "send_sms -> session {} {}", session.id, session.status);
         Ok(session)
@@ -517,18 +605,18 @@ impl AsyncClient {
         if let Some(l) = &request.locale {
             validate::locale(l)?;
         }
-        if let Some(u) = &request.redirect_success {
-            validate::callback_url("redirect_success", u)?;
-        }
-        if let Some(u) = &request.redirect_failure {
-            validate::callback_url("redirect_failure", u)?;
-        }
+        let url_of = |field: &str, value: &Option<String>| {
+            value
+                .as_deref()
+                .map(|u| validate::callback_url(field, u))
+                .transpose()
+        };
+        let redirect_success = url_of("redirect_success", &request.redirect_success)?;
+        let redirect_failure = url_of("redirect_failure", &request.redirect_failure)?;
         if let Some(r) = &request.relay_state {
             validate::relay_state(r)?;
         }
-        if let Some(w) = &request.webhook {
-            validate::callback_url("webhook", w)?;
-        }
+        let webhook = url_of("webhook", &request.webhook)?;
         if let Some(t) = &request.csrf_token {
             validate::csrf_token(t)?;
         }
@@ -537,22 +625,23 @@ impl AsyncClient {
             metadata: PhoneMetadataWire {
                 phone_number: &request.phone_number,
             },
-            redirect_failure: request.redirect_failure.as_deref(),
-            redirect_success: request.redirect_success.as_deref(),
+            redirect_failure: redirect_failure.as_ref().map(url::Url::as_str),
+            redirect_success: redirect_success.as_ref().map(url::Url::as_str),
             relay_state: request.relay_state.as_deref(),
-            webhook: request.webhook.as_deref(),
+            webhook: webhook.as_ref().map(url::Url::as_str),
         };
         let body = bytes_body::Body::json(&wire)?;
         log::info!(target: "zignsec", "start_phone_verification phone_number={}", validate::mask_phone(&request.phone_number));
         let session: PhoneSession = self
-            .execute(
-                CallKind::Send,
-                Method::POST,
-                PHONE_PATH,
-                Some(body),
-                request.csrf_token.as_deref(),
-                self.deadline(),
-            )
+            .execute(Call {
+                kind: CallKind::Send,
+                method: Method::POST,
+                path: PHONE_PATH,
+                body: Some(body),
+                csrf_token: request.csrf_token.as_deref(),
+                deadline: self.deadline(),
+                private: &[],
+            })
             .await?;
         log::info!(target: "zignsec", "start_phone_verification -> session {} {}", session.id, session.status);
         Ok(session)
@@ -565,8 +654,16 @@ impl AsyncClient {
     ) -> Result<T> {
         let id = validate::session_id(session_id)?;
         let path = format!("{SESSION_PATH}{id}");
-        self.execute(CallKind::Read, Method::GET, &path, None, None, deadline)
-            .await
+        self.execute(Call {
+            kind: CallKind::Read,
+            method: Method::GET,
+            path: &path,
+            body: None,
+            csrf_token: None,
+            deadline,
+            private: &[],
+        })
+        .await
     }
 
     /// Read an SMS session.
@@ -635,8 +732,10 @@ impl AsyncClient {
         let wait_deadline = started + timeout;
         let mut last: Option<T> = None;
         let mut interval = poll_interval;
+        let mut polls = 0u32;
         loop {
             let deadline = wait_deadline.min(self.deadline());
+            polls += 1;
             match self.get_session::<T>(session_id, deadline).await {
                 Ok(details) if is_final(&details) => return Ok(details),
                 Ok(details) => last = Some(details),
@@ -657,6 +756,7 @@ impl AsyncClient {
                     ),
                 );
                 err.details = last.map(|d| Box::new(wrap(d)));
+                err.attempts = polls;
                 return Err(err);
             }
             tokio::time::sleep(interval.min(wait_deadline - now)).await;
@@ -692,14 +792,52 @@ mod bytes_body {
     }
 }
 
-/// Owns the runtime a blocking [`Client`] runs on; shut down without blocking on drop.
-struct RuntimeOwner(Option<Runtime>);
+/// The runtime a blocking [`Client`] runs on, one per process (see [`PerProcess`]).
+struct RuntimeOwner(PerProcess<IoRuntime>);
 
-impl Drop for RuntimeOwner {
+/// A tokio runtime that, when dropped outside any runtime, waits briefly for its
+/// threads to end (joined, not detached: a detached thread still running when the
+/// process exits or the library is unloaded is a crash risk).
+struct IoRuntime(Option<Runtime>);
+
+/// How long dropping the last handle of a blocking client waits for its I/O threads.
+const RUNTIME_SHUTDOWN_WAIT: Duration = Duration::from_millis(500);
+
+impl IoRuntime {
+    fn start() -> Result<IoRuntime> {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("zignsec-io")
+            .enable_all()
+            .build()
+            .map(|rt| IoRuntime(Some(rt)))
+            .map_err(|e| Error::config(format!("could not start the I/O runtime: {e}")))
+    }
+}
+
+impl Drop for IoRuntime {
     fn drop(&mut self) {
         if let Some(rt) = self.0.take() {
-            rt.shutdown_background();
+            if tokio::runtime::Handle::try_current().is_ok() {
+                // Blocking is not allowed on a runtime's thread (the last handle may go
+                // away in a task); the threads end on their own.
+                rt.shutdown_background();
+            } else {
+                rt.shutdown_timeout(RUNTIME_SHUTDOWN_WAIT);
+            }
         }
+    }
+}
+
+impl RuntimeOwner {
+    /// This process's runtime: the one built with the client, or in a forked child
+    /// a new one (the parent's threads do not exist there).
+    fn runtime(&self) -> Result<&Runtime> {
+        self.0
+            .get_or_try_init(IoRuntime::start)?
+            .0
+            .as_ref()
+            .ok_or_else(|| Error::config("the client's runtime is gone"))
     }
 }
 
@@ -728,15 +866,10 @@ impl ClientBuilder {
     /// Build a blocking [`Client`].
     pub fn build(self) -> Result<Client> {
         let inner = AsyncClient::from_settings(self.resolve()?)?;
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("zignsec-io")
-            .enable_all()
-            .build()
-            .map_err(|e| Error::config(format!("could not start the I/O runtime: {e}")))?;
+        let runtime = IoRuntime::start()?;
         Ok(Client {
             inner,
-            runtime: Arc::new(RuntimeOwner(Some(runtime))),
+            runtime: Arc::new(RuntimeOwner(PerProcess::new(runtime))),
         })
     }
 
@@ -762,10 +895,10 @@ impl Client {
         &self.inner
     }
 
-    /// The runtime this client's I/O runs on, for bindings that bridge to their
-    /// own event loops.
+    /// The runtime this client's I/O runs on in this process, for bindings that
+    /// bridge to their own event loops. In a forked child it is a fresh runtime.
     pub fn runtime_handle(&self) -> Option<tokio::runtime::Handle> {
-        self.runtime.0.as_ref().map(|rt| rt.handle().clone())
+        self.runtime.runtime().ok().map(|rt| rt.handle().clone())
     }
 
     fn block_on<T>(&self, future: impl Future<Output = Result<T>>) -> Result<T> {
@@ -774,10 +907,7 @@ impl Client {
                 "the blocking zignsec::Client was called inside an async runtime; use zignsec::AsyncClient there",
             ));
         }
-        match &self.runtime.0 {
-            Some(rt) => rt.block_on(future),
-            None => Err(Error::config("the client's runtime is gone")),
-        }
+        self.runtime.runtime()?.block_on(future)
     }
 
     /// The base URL calls go to (no trailing slash).

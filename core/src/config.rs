@@ -6,7 +6,7 @@ use std::time::Duration;
 use url::Url;
 
 use crate::error::{Error, Result};
-use crate::validate;
+use crate::{proxy, validate};
 
 /// The test gateway.
 pub const TEST_BASE_URL: &str = "https://test-gateway.zignsec.com";
@@ -34,6 +34,7 @@ pub struct ClientBuilder {
     max_retries: Option<f64>,
     sdk: Option<(String, String)>,
     root_certificates_pem: Vec<Vec<u8>>,
+    proxy: Option<String>,
     ignore_env: bool,
 }
 
@@ -47,6 +48,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout_secs", &self.connect_timeout_secs)
             .field("max_retries", &self.max_retries)
             .field("sdk", &self.sdk)
+            .field("proxy", &self.proxy.as_deref().map(proxy::display))
             .finish_non_exhaustive()
     }
 }
@@ -110,7 +112,14 @@ impl ClientBuilder {
         self.root_certificates_pem.push(pem.into());
         self
     }
-    /// Do not read `ZIGNSEC_*` environment variables.
+    /// The proxy for `https://` base URLs (a CONNECT tunnel, so it never sees the
+    /// key): a URL such as `http://proxy.corp:3128`, or `"none"` to ignore the
+    /// `HTTPS_PROXY` / `ALL_PROXY` environment. Loopback base URLs never use one.
+    pub fn proxy(mut self, proxy: impl Into<String>) -> Self {
+        self.proxy = Some(proxy.into());
+        self
+    }
+    /// Do not read environment variables (`ZIGNSEC_*`, and proxies).
     pub fn ignore_env(mut self) -> Self {
         self.ignore_env = true;
         self
@@ -124,8 +133,9 @@ impl ClientBuilder {
     }
 
     pub(crate) fn resolve(&self) -> Result<Settings> {
+        // Surrounding whitespace is never part of a key (file-mounted secrets end in a newline).
         let api_key = match self.api_key.clone().or_else(|| self.env("ZIGNSEC_API_KEY")) {
-            Some(k) if !k.trim().is_empty() => k,
+            Some(k) if !k.trim().is_empty() => k.trim().to_string(),
             _ => {
                 return Err(Error::config(
                     "no API key: pass api_key or set ZIGNSEC_API_KEY",
@@ -137,30 +147,28 @@ impl ClientBuilder {
                 "the API key has characters an HTTP header cannot carry",
             ));
         }
-        let base = match self
-            .base_url
-            .clone()
-            .or_else(|| self.env("ZIGNSEC_BASE_URL"))
-        {
-            Some(url) => url,
-            None => {
-                let env = self
-                    .environment
-                    .clone()
-                    .or_else(|| self.env("ZIGNSEC_ENVIRONMENT"))
-                    .unwrap_or_else(|| "test".to_string());
-                match env.as_str() {
-                    "test" => TEST_BASE_URL.to_string(),
-                    "production" => PRODUCTION_BASE_URL.to_string(),
-                    other => {
-                        return Err(Error::config(format!(
-                            "environment must be \"test\" or \"production\", got {other:?}"
-                        )))
-                    }
-                }
-            }
+        // An explicit option beats every env var: an explicit environment is not
+        // overridden by ZIGNSEC_BASE_URL.
+        let base = match (&self.base_url, &self.environment) {
+            (Some(url), _) => url.clone(),
+            (None, Some(env)) => environment_url(env)?,
+            (None, None) => match self.env("ZIGNSEC_BASE_URL") {
+                Some(url) => url,
+                None => environment_url(
+                    &self
+                        .env("ZIGNSEC_ENVIRONMENT")
+                        .unwrap_or_else(|| "test".to_string()),
+                )?,
+            },
         };
         let base_url = parse_base_url(&base)?;
+        let proxy = proxy::resolve(self.proxy.as_deref(), &base_url, |name| {
+            if self.ignore_env {
+                None
+            } else {
+                std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+            }
+        })?;
         let timeout = match self.timeout_secs {
             Some(s) => seconds_option("timeout", s)?,
             None => match self.env("ZIGNSEC_TIMEOUT") {
@@ -194,7 +202,11 @@ impl ClientBuilder {
             .sdk
             .clone()
             .unwrap_or_else(|| ("rust".to_string(), crate::VERSION.to_string()));
+        let mut secrets = vec![api_key.clone()];
+        secrets.extend(proxy.as_ref().and_then(proxy::credentials));
         Ok(Settings {
+            secrets,
+            proxy,
             api_key,
             base_url,
             timeout,
@@ -203,6 +215,16 @@ impl ClientBuilder {
             user_agent: format!("zignsec-{sdk_name}/{sdk_version}"),
             root_certificates_pem: self.root_certificates_pem.clone(),
         })
+    }
+}
+
+fn environment_url(name: &str) -> Result<String> {
+    match name.trim() {
+        "test" => Ok(TEST_BASE_URL.to_string()),
+        "production" => Ok(PRODUCTION_BASE_URL.to_string()),
+        other => Err(Error::config(format!(
+            "environment must be \"test\" or \"production\", got {other:?}"
+        ))),
     }
 }
 
@@ -250,4 +272,8 @@ pub(crate) struct Settings {
     pub max_retries: u32,
     pub user_agent: String,
     pub root_certificates_pem: Vec<Vec<u8>>,
+    /// The proxy the base URL goes through (only ever for `https://`, non-loopback).
+    pub proxy: Option<Url>,
+    /// Every secret to scrub from text the gateway echoes (keys, proxy credentials).
+    pub secrets: Vec<String>,
 }

@@ -114,12 +114,48 @@ pub const ERROR_BODY_CAP: usize = 8 * 1024;
 
 /// An error from any operation. The message never contains the API key.
 ///
-/// Boxed, so a `Result` stays one pointer wide on the happy path.
-#[derive(Debug, Clone)]
+/// Boxed, so a `Result` stays one pointer wide on the happy path. Safe to log:
+/// neither its message nor its `Debug` carries message text, codes, or full phone
+/// numbers (`Debug` shows the body's size and only the id and status of details).
+#[derive(Clone)]
 pub struct Error(Box<ErrorData>);
 
-#[derive(Debug, Clone)]
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let details = self.details.as_deref().map(|d| match d {
+            WaitDetails::Sms(d) => {
+                format!("Sms {{ id: {:?}, status: {:?} }}", d.id, d.status.as_str())
+            }
+            WaitDetails::Phone(d) => {
+                format!(
+                    "Phone {{ id: {:?}, status: {:?} }}",
+                    d.id,
+                    d.status.as_str()
+                )
+            }
+        });
+        f.debug_struct("Error")
+            .field("kind", &self.kind)
+            .field("message", &self.message)
+            .field("field", &self.field)
+            .field("status", &self.status)
+            .field("code", &self.code)
+            .field(
+                "body",
+                &self.body.as_ref().map(|b| format!("<{} bytes>", b.len())),
+            )
+            .field("request_id", &self.request_id)
+            .field("attempts", &self.attempts)
+            .field("maybe_sent", &self.maybe_sent)
+            .field("retry_after", &self.retry_after)
+            .field("details", &details)
+            .finish()
+    }
+}
+
+#[derive(Clone)]
 #[doc(hidden)]
+#[allow(missing_debug_implementations)] // Error's Debug shows it, redacted
 pub struct ErrorData {
     pub(crate) kind: ErrorKind,
     pub(crate) message: String,

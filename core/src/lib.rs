@@ -20,6 +20,9 @@ mod config;
 mod error;
 mod logging;
 mod models;
+mod process;
+mod proxy;
+mod redact;
 mod retry;
 mod sms;
 pub mod validate;
@@ -27,7 +30,7 @@ mod webhook;
 
 pub use client::{
     AsyncClient, Client, DEFAULT_PHONE_WAIT, DEFAULT_POLL_INTERVAL, DEFAULT_SMS_WAIT,
-    MAX_RESPONSE_BYTES,
+    MAX_RESPONSE_BYTES, POOL_IDLE_TIMEOUT,
 };
 pub use config::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
@@ -36,10 +39,12 @@ pub use config::{
 pub use error::{
     parse_gateway_error, Error, ErrorKind, GatewayErrorBody, Result, WaitDetails, ERROR_BODY_CAP,
 };
+pub use logging::log_level_from_env;
 pub use models::{
     PhoneRequestData, PhoneSession, PhoneSessionDetails, PhoneStatus, SendSms, SmsRequestData,
     SmsSession, SmsSessionDetails, SmsStatus, StartPhoneVerification,
 };
+pub use redact::mask_email;
 pub use retry::{backoff, parse_retry_after, MAX_RETRY_AFTER};
 pub use sms::{sms_parts, SmsEncoding, SmsParts};
 pub use webhook::{

@@ -98,7 +98,8 @@ status_enum! {
 }
 
 /// An SMS to send. Build it with [`SendSms::new`] and set the optional fields.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Its `Debug` masks the recipient and shows only the message's length.
+#[derive(Clone, PartialEq, Eq)]
 pub struct SendSms {
     /// Recipient, E.164 (`+46701234567`).
     pub to: String,
@@ -129,7 +130,8 @@ impl SendSms {
 }
 
 /// A phone verification to start. Build it with [`StartPhoneVerification::new`].
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Its `Debug` masks the number and hides the CSRF token.
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct StartPhoneVerification {
     /// The phone to verify, E.164.
     pub phone_number: String,
@@ -178,7 +180,8 @@ pub struct PhoneSession {
 }
 
 /// What an SMS session was asked to do, as the gateway recorded it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Its `Debug` masks the numbers and shows only the message's length.
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct SmsRequestData {
     /// Sender.
     pub from: String,
@@ -195,7 +198,7 @@ pub struct SmsRequestData {
 }
 
 /// An SMS session read back with [`get_sms_session`](crate::Client::get_sms_session).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct SmsSessionDetails {
     /// The session id.
     pub id: String,
@@ -208,7 +211,8 @@ pub struct SmsSessionDetails {
 }
 
 /// What a phone verification was asked to do, as the gateway recorded it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Its `Debug` masks the number.
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct PhoneRequestData {
     /// The phone being verified.
     pub phone_number: String,
@@ -225,7 +229,8 @@ pub struct PhoneRequestData {
 }
 
 /// A phone verification read back with [`get_phone_session`](crate::Client::get_phone_session).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Its `Debug` masks the number.
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct PhoneSessionDetails {
     /// The session id.
     pub id: String,
@@ -235,6 +240,97 @@ pub struct PhoneSessionDetails {
     pub phone_number: String,
     /// The original request.
     pub request: PhoneRequestData,
+}
+
+// ---- Debug: safe to log (no message text, numbers masked) ----
+
+use crate::redact::text_len;
+use crate::validate::mask_phone;
+
+fn sender_shown(from: &str) -> String {
+    if from.starts_with('+') {
+        mask_phone(from)
+    } else {
+        from.to_string()
+    }
+}
+
+impl std::fmt::Debug for SendSms {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SendSms")
+            .field("to", &mask_phone(&self.to))
+            .field("from", &sender_shown(&self.from))
+            .field("message", &text_len(&self.message))
+            .field("max_message_parts", &self.max_message_parts)
+            .field("relay_state", &self.relay_state.as_ref().map(|_| "<set>"))
+            .field("webhook", &self.webhook)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for StartPhoneVerification {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StartPhoneVerification")
+            .field("phone_number", &mask_phone(&self.phone_number))
+            .field("locale", &self.locale)
+            .field("redirect_success", &self.redirect_success)
+            .field("redirect_failure", &self.redirect_failure)
+            .field("relay_state", &self.relay_state.as_ref().map(|_| "<set>"))
+            .field("webhook", &self.webhook)
+            .field(
+                "csrf_token",
+                &self.csrf_token.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for SmsRequestData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmsRequestData")
+            .field("from", &sender_shown(&self.from))
+            .field("to", &mask_phone(&self.to))
+            .field("message", &text_len(&self.message))
+            .field("max_message_parts", &self.max_message_parts)
+            .field("relay_state", &self.relay_state.as_ref().map(|_| "<set>"))
+            .field("webhook", &self.webhook)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for SmsSessionDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmsSessionDetails")
+            .field("id", &self.id)
+            .field("status", &self.status)
+            .field("number_of_message_parts", &self.number_of_message_parts)
+            .field("request", &self.request)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for PhoneRequestData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PhoneRequestData")
+            .field("phone_number", &mask_phone(&self.phone_number))
+            .field("locale", &self.locale)
+            .field("redirect_success", &self.redirect_success)
+            .field("redirect_failure", &self.redirect_failure)
+            .field("relay_state", &self.relay_state.as_ref().map(|_| "<set>"))
+            .field("webhook", &self.webhook)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for PhoneSessionDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PhoneSessionDetails")
+            .field("id", &self.id)
+            .field("status", &self.status)
+            .field("phone_number", &mask_phone(&self.phone_number))
+            .field("request", &self.request)
+            .finish()
+    }
 }
 
 // ---- wire shapes (the seeds' JSON) ----

@@ -86,18 +86,41 @@ fn pack(groups: impl Iterator<Item = u32>, single: u32, multi: u32) -> (u32, u32
 
 /// How many parts `message` needs, and in which encoding.
 ///
+/// Input over 64 KiB (far beyond 10 parts) is a validation error about `message`,
+/// as for a send.
+///
 /// ```
-/// let p = zignsec::sms_parts("Your code is 12345");
+/// let p = zignsec::sms_parts("Your code is 12345")?;
 /// assert_eq!((p.encoding.as_str(), p.parts, p.units), ("gsm7", 1, 18));
+/// # Ok::<(), zignsec::Error>(())
 /// ```
-pub fn sms_parts(message: &str) -> SmsParts {
-    let gsm: Option<Vec<u32>> = message.chars().map(gsm7_septets).collect();
-    let (encoding, (parts, units, units_per_part)) = match gsm {
-        Some(septets) => (SmsEncoding::Gsm7, pack(septets.into_iter(), 160, 153)),
-        None => (
+pub fn sms_parts(message: &str) -> crate::Result<SmsParts> {
+    if message.len() > crate::validate::MAX_MESSAGE_BYTES {
+        return Err(crate::Error::validation(
+            "message",
+            format!(
+                "is {} bytes; sms_parts counts at most {} bytes",
+                message.len(),
+                crate::validate::MAX_MESSAGE_BYTES
+            ),
+        ));
+    }
+    Ok(count_parts(message))
+}
+
+/// [`sms_parts`] without the size cap. Two passes over the text, no allocation.
+pub(crate) fn count_parts(message: &str) -> SmsParts {
+    let all_gsm7 = message.chars().all(|c| gsm7_septets(c).is_some());
+    let (encoding, (parts, units, units_per_part)) = if all_gsm7 {
+        (
+            SmsEncoding::Gsm7,
+            pack(message.chars().filter_map(gsm7_septets), 160, 153),
+        )
+    } else {
+        (
             SmsEncoding::Ucs2,
             pack(message.chars().map(|c| c.len_utf16() as u32), 70, 67),
-        ),
+        )
     };
     SmsParts {
         encoding,
@@ -110,6 +133,10 @@ pub fn sms_parts(message: &str) -> SmsParts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sms_parts(m: &str) -> SmsParts {
+        count_parts(m)
+    }
 
     #[test]
     fn gsm7_edges() {
@@ -138,5 +165,16 @@ mod tests {
         // 66 units then a pair: the pair opens part two.
         let msg = format!("{}😀", "ж".repeat(66));
         assert_eq!(sms_parts(&(msg + "ж".repeat(3).as_str())).parts, 2);
+    }
+}
+
+#[cfg(test)]
+mod cap_tests {
+    #[test]
+    fn huge_input_is_refused_without_counting() {
+        let big = "a".repeat(crate::validate::MAX_MESSAGE_BYTES + 1);
+        let err = super::sms_parts(&big).expect_err("over the cap");
+        assert_eq!(err.field(), Some("message"));
+        assert!(super::sms_parts(&"a".repeat(crate::validate::MAX_MESSAGE_BYTES)).is_ok());
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use url::{Host, Url};
 
 use crate::error::{Error, Result};
-use crate::sms::sms_parts;
+use crate::sms::count_parts;
 
 /// Longest `relay_state` accepted, in characters.
 pub const MAX_RELAY_STATE_CHARS: usize = 1024;
@@ -18,6 +18,24 @@ pub const MAX_URL_BYTES: usize = 2048;
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 /// Highest `max_message_parts`.
 pub const MAX_MESSAGE_PARTS: i64 = 10;
+
+/// A phone number as an error may show it: masked to its last 2 digits, so a
+/// logged validation error never carries a full number.
+fn describe_phone(value: &str) -> String {
+    describe(&mask_phone(value))
+}
+
+/// A URL as an error may show it: scheme and host only (paths and queries may
+/// carry tokens).
+fn describe_url(value: &str) -> String {
+    match Url::parse(value) {
+        Ok(url) => match url.host_str() {
+            Some(host) => format!("a URL of {}://{host}", url.scheme()),
+            None => format!("a {}: URL", url.scheme()),
+        },
+        Err(_) => format!("{} characters that are not a URL", value.chars().count()),
+    }
+}
 
 fn describe(value: &str) -> String {
     let shown: String = value.chars().take(40).collect();
@@ -42,7 +60,7 @@ pub fn e164(field: &str, value: &str) -> Result<()> {
             field,
             format!(
                 "must be an E.164 phone number (`+` then 7 to 15 digits, no leading 0, e.g. +46701234567), got {}",
-                describe(value)
+                describe_phone(value)
             ),
         ))
     }
@@ -61,7 +79,7 @@ pub fn sender(field: &str, value: &str) -> Result<()> {
             field,
             format!(
                 "must be an E.164 number or 1 to 11 letters and digits (e.g. \"ZignSec\"), got {}",
-                describe(value)
+                describe_phone(value)
             ),
         ))
     }
@@ -114,7 +132,7 @@ pub fn message(value: &str, max_parts: u32) -> Result<()> {
             ),
         ));
     }
-    let parts = sms_parts(value);
+    let parts = count_parts(value);
     if parts.parts > max_parts {
         return Err(Error::validation(
             "message",
@@ -139,7 +157,7 @@ pub fn is_loopback(url: &Url) -> bool {
 
 /// An absolute `https://` URL (`http://` only for loopback hosts), without credentials.
 pub fn callback_url(field: &str, value: &str) -> Result<Url> {
-    let bad = |why: &str| Error::validation(field, format!("{why}, got {}", describe(value)));
+    let bad = |why: &str| Error::validation(field, format!("{why}, got {}", describe_url(value)));
     if value.len() > MAX_URL_BYTES {
         return Err(bad(&format!("must be at most {MAX_URL_BYTES} bytes")));
     }

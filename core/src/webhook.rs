@@ -130,7 +130,8 @@ pub fn verify_webhook_at(
     }
     let mut timestamp: Option<i64> = None;
     let mut signatures: Vec<Vec<u8>> = Vec::new();
-    for item in header.split(',') {
+    // Empty items (a trailing or doubled comma) are skipped.
+    for item in header.split(',').filter(|item| !item.trim().is_empty()) {
         let (key, value) = item.trim().split_once('=').ok_or_else(|| {
             Error::signature("malformed signature header: expected `t=<seconds>,v1=<hex>`")
         })?;
@@ -141,9 +142,18 @@ pub fn verify_webhook_at(
                         "malformed signature header: more than one `t=`",
                     ));
                 }
-                let t = value.trim().parse::<i64>().map_err(|_| {
-                    Error::signature("malformed signature header: `t=` is not unix seconds")
-                })?;
+                // Only the canonical text (digits, no sign, no leading zero): the MAC
+                // covers the number's text, so there is exactly one text per time.
+                let text = value.trim();
+                let canonical = !text.is_empty()
+                    && text.bytes().all(|b| b.is_ascii_digit())
+                    && (text == "0" || !text.starts_with('0'));
+                let t = canonical
+                    .then(|| text.parse::<i64>().ok())
+                    .flatten()
+                    .ok_or_else(|| {
+                        Error::signature("malformed signature header: `t=` is not unix seconds")
+                    })?;
                 timestamp = Some(t);
             }
             "v1" => {

@@ -80,7 +80,7 @@ fn make_pki() -> Pki {
     openssl(&dir, &args);
     std::fs::write(
         dir.join("leaf.ext"),
-        "basicConstraints=critical,CA:FALSE\nsubjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n",
+        "basicConstraints=critical,CA:FALSE\nsubjectAltName=DNS:localhost,DNS:gateway.test\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n",
     )
     .unwrap();
     openssl(
@@ -391,4 +391,125 @@ fn an_unreachable_host_ends_by_the_timeout() {
         err.attempts(),
         err.maybe_sent()
     );
+}
+
+/// A recording HTTP proxy: it accepts CONNECT (tunnelling every host to the TLS
+/// server on loopback, as a corporate proxy would to the real gateway) and records
+/// every byte it is sent in clear text.
+struct RecordingProxy {
+    port: u16,
+    seen: Arc<Mutex<Vec<String>>>,
+}
+
+fn recording_proxy(tunnel_to: u16) -> RecordingProxy {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let seen2 = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut client) = stream else { continue };
+            let seen = Arc::clone(&seen2);
+            std::thread::spawn(move || {
+                let _ = client.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut head = Vec::new();
+                let mut buf = [0u8; 1];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match client.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(_) => head.push(buf[0]),
+                    }
+                }
+                let text = String::from_utf8_lossy(&head).to_string();
+                seen.lock().unwrap().push(text.clone());
+                if !text.starts_with("CONNECT ") {
+                    let _ =
+                        client.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+                    return;
+                }
+                let Ok(upstream) = std::net::TcpStream::connect(("127.0.0.1", tunnel_to)) else {
+                    return;
+                };
+                let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+                let (mut c_read, mut u_write) =
+                    (client.try_clone().unwrap(), upstream.try_clone().unwrap());
+                let (mut u_read, mut c_write) = (upstream, client);
+                let _ = c_read.set_read_timeout(None);
+                let _ = u_read.set_read_timeout(None);
+                let up = std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut c_read, &mut u_write);
+                    let _ = u_write.shutdown(std::net::Shutdown::Write);
+                });
+                let _ = std::io::copy(&mut u_read, &mut c_write);
+                let _ = c_write.shutdown(std::net::Shutdown::Write);
+                let _ = up.join();
+            });
+        }
+    });
+    RecordingProxy { port, seen }
+}
+
+#[test]
+fn https_goes_through_a_proxy_only_as_a_connect_tunnel() {
+    let pki = make_pki();
+    let server = tls_server(&pki);
+    let proxy = recording_proxy(server.port);
+    let client = zignsec::Client::builder()
+        .ignore_env()
+        .api_key(KEY)
+        .base_url(format!("https://gateway.test:{}", server.port))
+        .proxy(format!("http://user:proxysecret@127.0.0.1:{}", proxy.port))
+        .add_root_certificate_pem(pki.ca_pem.clone())
+        .max_retries(0)
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    assert!(!format!("{client:?}").contains("proxysecret"));
+    let details = client.get_sms_session(SESSION).unwrap();
+    assert_eq!(details.id, SESSION);
+    let seen = proxy.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1, "one tunnel: {seen:?}");
+    assert!(
+        seen[0].starts_with(&format!("CONNECT gateway.test:{} HTTP/1.1", server.port)),
+        "{seen:?}"
+    );
+    assert!(!seen[0].contains(KEY), "the proxy saw the key: {seen:?}");
+    // The request itself went through the tunnel, encrypted.
+    assert!(server.requests.lock().unwrap()[0].contains(&format!("/core/api/sessions/{SESSION}")));
+}
+
+#[test]
+fn a_loopback_base_url_never_uses_a_proxy() {
+    let gw = gateway();
+    let proxy = recording_proxy(1);
+    for base in [
+        gw.server.url(),
+        gw.server.url().replace("127.0.0.1", "localhost"),
+    ] {
+        let client = zignsec::Client::builder()
+            .ignore_env()
+            .api_key(KEY)
+            .base_url(base)
+            .proxy(format!("http://127.0.0.1:{}", proxy.port))
+            .max_retries(0)
+            .timeout(Duration::from_secs(5))
+            .build()
+            .unwrap();
+        let err = client.get_sms_session(SESSION).unwrap_err();
+        assert_eq!(err.kind(), zignsec::ErrorKind::NotFound, "{err}");
+    }
+    assert!(proxy.seen.lock().unwrap().is_empty());
+}
+
+#[test]
+fn a_proxy_that_is_not_a_url_is_a_config_error() {
+    for bad in ["socks5://127.0.0.1:1080", "http://", "ftp://p:1"] {
+        let err = zignsec::Client::builder()
+            .ignore_env()
+            .api_key(KEY)
+            .proxy(bad)
+            .build()
+            .unwrap_err();
+        assert_eq!(err.kind(), zignsec::ErrorKind::Config, "{bad}: {err}");
+    }
 }

@@ -49,7 +49,7 @@ fn sms_parts_vectors() {
     let mut failures = Vec::new();
     let all = cases(&doc, "cases");
     for case in all {
-        let p = zignsec::sms_parts(case["message"].as_str().unwrap());
+        let p = zignsec::sms_parts(case["message"].as_str().unwrap()).unwrap();
         let got = json!({
             "encoding": p.encoding.as_str(),
             "parts": p.parts,

@@ -367,7 +367,7 @@ pub(crate) async fn create_sms(
             match zignsec::validate::message(message, limit) {
                 Ok(()) => {
                     metadata_out.insert("message".into(), json!(message));
-                    parts = Some(zignsec::sms_parts(message).parts);
+                    parts = zignsec::sms_parts(message).ok().map(|p| p.parts);
                 }
                 Err(e) => check.fail(e),
             }

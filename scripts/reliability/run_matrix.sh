@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Play tests/vectors/faults.json in every language whose binding is built, then
-# assemble docs/RELIABILITY.md (scripts/reliability/report.py fails on any failed
-# cell, any call past its timeout, and any duplicate send).
+# assemble the report in target/reliability/RELIABILITY.md (report.py fails on any
+# failed cell, any call past its timeout, and any duplicate send). The committed
+# docs/RELIABILITY.md is refreshed only on purpose, by `make reliability-report`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -66,5 +67,5 @@ else
   echo "reliability: C binding (or its reliability_faults.c) not built: skipped"
 fi
 
-python3 scripts/reliability/report.py --require "$langs" || status=1
+python3 scripts/reliability/report.py --require "$langs" --out "$out/RELIABILITY.md" || status=1
 exit $status

@@ -2,7 +2,7 @@
 """Generate the shared zignsec test vectors (stdlib only, deterministic).
 
 This is an *independent oracle*: every expected value below is computed here,
-in Python, straight from the rules in /work/shared/API.md and the two ZignSec
+in Python, straight from the rules in docs/CONTRACT.md and the two ZignSec
 v5 gateway documents, never by calling the Rust core. Every language's test
 suite runs the JSON files this script writes; if a suite and a vector
 disagree, one of them is wrong and the rule decides which.
@@ -349,7 +349,13 @@ def gen_webhooks():
     add("two_t_same_value", sms_body, f"t={T0},t={T0},v1={good}", expect=W)
     add("two_t_different", sms_body, f"t={T0},v1={good},t={T0 + 1}", expect=W)
     add("item_without_equals", sms_body, f"t={T0},v1={good},junk", expect=W)
-    add("trailing_comma", sms_body, f"t={T0},v1={good},", expect=W)
+    # Empty items (a trailing or doubled comma) are skipped, as Stripe-style parsers do.
+    add("trailing_comma", sms_body, f"t={T0},v1={good},")
+    add("doubled_comma", sms_body, f"t={T0},,v1={good}")
+    # `t` is the signed text itself: only its canonical form (no sign, no leading
+    # zero) is accepted, so the integer and the text signed are the same thing.
+    add("t_with_plus_sign", sms_body, f"t=+{T0},v1={good}", expect=W)
+    add("t_with_leading_zero", sms_body, f"t=0{T0},v1={good}", expect=W)
     add("semicolon_separated", sms_body, f"t={T0};v1={good}", expect=W)
     add("non_hex_v1_only", sms_body, f"t={T0},v1=zz{good[2:]}", expect=W)
     add("odd_length_hex_v1_only", sms_body, f"t={T0},v1={good[:-1]}", expect=W)
