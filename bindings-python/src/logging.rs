@@ -106,44 +106,20 @@ impl log::Log for PyLogger {
     fn flush(&self) {}
 }
 
-/// What `ZIGNSEC_LOG` asks for, read as the contract says: trimmed, any case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum EnvLog {
-    /// Unset or empty: records go to Python logging.
-    Unset,
-    /// `error|warn|info|debug|trace`: the core's stderr logger at that level.
-    Level(log::LevelFilter),
-    /// `off`: no records at all.
-    Off,
-    /// Anything else (the core warns about it): treated as unset.
-    Unknown,
-}
-
-pub(crate) fn parse_env(value: Option<&str>) -> EnvLog {
-    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
-        return EnvLog::Unset;
-    };
-    match value.to_ascii_lowercase().as_str() {
-        "trace" => EnvLog::Level(log::LevelFilter::Trace),
-        "debug" => EnvLog::Level(log::LevelFilter::Debug),
-        "info" => EnvLog::Level(log::LevelFilter::Info),
-        "warn" => EnvLog::Level(log::LevelFilter::Warn),
-        "error" => EnvLog::Level(log::LevelFilter::Error),
-        "off" => EnvLog::Off,
-        _ => EnvLog::Unknown,
-    }
-}
-
-/// Install the bridge, unless `ZIGNSEC_LOG` names a level (then the core's own
-/// stderr logger, installed when the first client is built, writes the records) or
-/// says `off`.
+/// Install the bridge, unless `ZIGNSEC_LOG` says otherwise. The value is the core's
+/// reading (any case; an unknown value warns once on stderr): a level means the
+/// core's stderr logger (installed when the first client is built) writes the
+/// records; `off` means no records at all; unset or unknown leaves them to Python.
 pub(crate) fn install() {
-    let setting = parse_env(std::env::var("ZIGNSEC_LOG").ok().as_deref());
-    if matches!(setting, EnvLog::Level(_) | EnvLog::Off) {
+    if zignsec::log_level_from_env().is_some() || env_says_off() {
         return;
     }
     if log::set_logger(&LOGGER).is_ok() {
         BRIDGE.store(true, Ordering::Relaxed);
         log::set_max_level(level_filter(THRESHOLD.load(Ordering::Relaxed)));
     }
+}
+
+fn env_says_off() -> bool {
+    std::env::var("ZIGNSEC_LOG").is_ok_and(|v| v.trim().eq_ignore_ascii_case("off"))
 }
