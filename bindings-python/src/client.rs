@@ -44,6 +44,7 @@ impl Shared {
         timeout: Option<&Bound<'_, PyAny>>,
         connect_timeout: Option<&Bound<'_, PyAny>>,
         max_retries: Option<&Bound<'_, PyAny>>,
+        proxy: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Shared> {
         let call = Call::new(func);
         // Only what the caller gave reaches the builder, so ZIGNSEC_* env vars fill the rest.
@@ -65,6 +66,9 @@ impl Shared {
         }
         if let Some(n) = max_retries.filter(|o| !o.is_none()) {
             builder = builder.max_retries(call.int(n, "max_retries")?);
+        }
+        if let Some(p) = call.opt_text(proxy, "proxy", "proxy")? {
+            builder = builder.proxy(p);
         }
         let client = error::check(py, builder.build())?;
         logging::refresh(py);
@@ -436,7 +440,9 @@ fn phone_details_py(py: Python<'_>, v: zignsec::PhoneSessionDetails) -> PyResult
 /// ``base_url`` (``ZIGNSEC_BASE_URL``; overrides ``environment``; ``http://`` only
 /// for loopback hosts), ``timeout`` (``ZIGNSEC_TIMEOUT``; seconds for one call,
 /// retries included; default 30), ``connect_timeout`` (seconds per connection;
-/// default 5), ``max_retries`` (``ZIGNSEC_MAX_RETRIES``; 0 to 10; default 2).
+/// default 5), ``max_retries`` (``ZIGNSEC_MAX_RETRIES``; 0 to 10; default 2),
+/// ``proxy`` (for ``https://`` base URLs only, as a CONNECT tunnel: a proxy URL, or
+/// ``"none"`` to ignore ``HTTPS_PROXY``/``ALL_PROXY``; loopback never uses one).
 /// A bad option raises ``ConfigError``.
 ///
 /// Use it as a context manager (``with zignsec.Client() as client: ...``) or call
@@ -448,7 +454,7 @@ pub struct Client(Shared);
 #[pymethods]
 impl Client {
     #[new]
-    #[pyo3(signature = (api_key=None, *, environment=None, base_url=None, timeout=None, connect_timeout=None, max_retries=None))]
+    #[pyo3(signature = (api_key=None, *, environment=None, base_url=None, timeout=None, connect_timeout=None, max_retries=None, proxy=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -458,6 +464,7 @@ impl Client {
         timeout: Option<&Bound<'_, PyAny>>,
         connect_timeout: Option<&Bound<'_, PyAny>>,
         max_retries: Option<&Bound<'_, PyAny>>,
+        proxy: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         Shared::build(
             py,
@@ -468,6 +475,7 @@ impl Client {
             timeout,
             connect_timeout,
             max_retries,
+            proxy,
         )
         .map(Client)
     }
@@ -667,7 +675,7 @@ pub struct AsyncClient(Shared);
 #[pymethods]
 impl AsyncClient {
     #[new]
-    #[pyo3(signature = (api_key=None, *, environment=None, base_url=None, timeout=None, connect_timeout=None, max_retries=None))]
+    #[pyo3(signature = (api_key=None, *, environment=None, base_url=None, timeout=None, connect_timeout=None, max_retries=None, proxy=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -677,6 +685,7 @@ impl AsyncClient {
         timeout: Option<&Bound<'_, PyAny>>,
         connect_timeout: Option<&Bound<'_, PyAny>>,
         max_retries: Option<&Bound<'_, PyAny>>,
+        proxy: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         Shared::build(
             py,
@@ -687,6 +696,7 @@ impl AsyncClient {
             timeout,
             connect_timeout,
             max_retries,
+            proxy,
         )
         .map(AsyncClient)
     }

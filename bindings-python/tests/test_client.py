@@ -177,7 +177,9 @@ def test_env_vars_and_precedence(monkeypatch: pytest.MonkeyPatch, fresh_mock: Mo
     assert (c2.base_url, c2.timeout, c2.max_retries) == ("http://127.0.0.1:9", 3.0, 0)
     with pytest.raises(zignsec.AuthenticationError):
         zignsec.Client("wrong-key").get_sms_session("26f5cc23-dbbb-45bb-a210-2818e70637bd")
-    assert zignsec.Client(environment="test", base_url=None).base_url == fresh_mock.url
+    assert zignsec.Client(base_url=None).base_url == fresh_mock.url
+    # An explicit environment is explicit: it beats ZIGNSEC_BASE_URL.
+    assert zignsec.Client(environment="test").base_url == "https://test-gateway.zignsec.com"
     monkeypatch.setenv("ZIGNSEC_TIMEOUT", "soon")
     with pytest.raises(zignsec.ConfigError, match="ZIGNSEC_TIMEOUT"):
         zignsec.Client()
@@ -204,7 +206,7 @@ def test_env_vars_and_precedence(monkeypatch: pytest.MonkeyPatch, fresh_mock: Mo
         ({"api_key": "k", "max_retries": 11}, "max_retries"),
         ({"api_key": "k", "max_retries": -1}, "max_retries"),
         ({"api_key": "k", "max_retries": 2**70}, "max_retries"),
-        ({"api_key": "k\n"}, "API key"),
+        ({"api_key": "k\tk"}, "API key"),
     ],
 )
 def test_config_errors(kwargs: Any, match: str) -> None:
@@ -265,3 +267,9 @@ def test_gil_released_while_waiting(client: zignsec.Client, fresh_mock: Mock) ->
     stop.set()
     t.join()
     assert during > 20, f"the other thread ran only {during} times during a 400 ms call"
+
+
+def test_key_whitespace_is_trimmed(fresh_mock: Mock) -> None:
+    """A file-mounted secret ends in a newline: that is never part of the key."""
+    with zignsec.Client(API_KEY + "\n", base_url=fresh_mock.url) as c:
+        assert c.send_sms(TO, "hi", "ZignSec").id

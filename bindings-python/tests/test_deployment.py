@@ -367,3 +367,31 @@ def test_https_goes_through_the_proxy_as_a_tunnel(proxy_env: RecordingListener) 
     assert len(proxy_env.seen) == 1
     assert proxy_env.seen[0].startswith(b"CONNECT gateway.test:443 ")
     assert API_KEY.encode() not in proxy_env.seen[0]
+
+
+def test_proxy_none_ignores_the_environment(proxy_env: RecordingListener) -> None:
+    with zignsec.Client(API_KEY, base_url="https://gateway.test", timeout=3, max_retries=0, proxy="none") as c:
+        with pytest.raises(zignsec.APIConnectionError):
+            c.get_sms_session("26f5cc23-dbbb-45bb-a210-2818e70637bd")
+    time.sleep(0.3)
+    assert proxy_env.seen == []
+
+
+def test_explicit_proxy_option(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    listener = RecordingListener()
+    try:
+        async def run() -> None:
+            async with zignsec.AsyncClient(API_KEY, base_url="https://gateway.test:8443", timeout=3,
+                                           max_retries=0, proxy=listener.url) as a:
+                with pytest.raises(zignsec.APIConnectionError):
+                    await a.get_sms_session("26f5cc23-dbbb-45bb-a210-2818e70637bd")
+
+        asyncio.run(run())
+        time.sleep(0.3)
+        assert [s.split(b" ")[:2] for s in listener.seen] == [[b"CONNECT", b"gateway.test:8443"]]
+        with pytest.raises(zignsec.ConfigError):
+            zignsec.Client(API_KEY, base_url="https://gateway.test", proxy="ftp://nope")
+    finally:
+        listener.close()

@@ -43,6 +43,7 @@ class AsyncClient:
         timeout: Optional[float] = None,
         connect_timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        proxy: Optional[str] = None,
     ) -> None:
         self._native = _AsyncClient(
             api_key,
@@ -51,6 +52,7 @@ class AsyncClient:
             timeout=timeout,
             connect_timeout=connect_timeout,
             max_retries=max_retries,
+            proxy=proxy,
         )
 
     @property

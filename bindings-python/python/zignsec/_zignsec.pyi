@@ -200,6 +200,7 @@ class Client:
         timeout: Optional[float] = None,
         connect_timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        proxy: Optional[str] = None,
     ) -> "Client": ...
     @property
     def base_url(self) -> str: ...
@@ -261,6 +262,7 @@ class _AsyncClient:
         timeout: Optional[float] = None,
         connect_timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        proxy: Optional[str] = None,
     ) -> "_AsyncClient": ...
     @property
     def base_url(self) -> str: ...
