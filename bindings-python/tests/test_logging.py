@@ -60,15 +60,39 @@ def test_zignsec_log_env_uses_the_core_stderr_logger(fresh_mock: Mock) -> None:
         f"c = zignsec.Client({API_KEY!r}, base_url={fresh_mock.url!r})\n"
         f"c.send_sms({TO!r}, {SECRET_TEXT!r}, 'ZignSec')\n"
     )
-    for env_value, expect_core in (("debug", True), ("", False)):
+    # Read in any case; `off` means no records at all; an unknown value warns once and
+    # leaves the records to Python logging.
+    cases = (("debug", "core"), ("DEBUG", "core"), (" Info ", "core"), ("", "python"),
+             ("off", "none"), ("OFF", "none"), ("loud", "python"))
+    for env_value, expect in cases:
         env = {"PATH": "/usr/bin:/bin", "ZIGNSEC_LOG": env_value}
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                              timeout=60)
         assert out.returncode == 0, out.stderr
         core_lines = [line for line in out.stderr.splitlines() if line.startswith("[zignsec ")]
         py_lines = [line for line in out.stderr.splitlines() if line.startswith("PY ")]
-        if expect_core:
-            assert core_lines and not py_lines
-        else:
-            assert py_lines and not core_lines
+        warnings = [line for line in out.stderr.splitlines() if "is not one of" in line]
+        assert (bool(core_lines), bool(py_lines)) == (expect == "core", expect == "python"), (env_value, out.stderr)
+        assert len(warnings) == (1 if env_value == "loud" else 0), (env_value, out.stderr)
         assert API_KEY not in out.stderr and SECRET_TEXT not in out.stderr
+
+
+def test_level_changes_between_calls_are_seen(fresh_mock: Mock, caplog: pytest.LogCaptureFixture) -> None:
+    """The I/O threads check a cached level before taking the GIL; each call start
+    refreshes it, so a level set after the client was built applies to the next call."""
+    logger = logging.getLogger("zignsec")
+    with zignsec.Client(API_KEY, base_url=fresh_mock.url) as c:
+        with caplog.at_level(logging.DEBUG, logger="zignsec"):
+            logger.setLevel(logging.WARNING)
+            c.send_sms(TO, "hi", "ZignSec")
+            assert not [r for r in caplog.records if r.name == "zignsec"]
+            logger.setLevel(logging.DEBUG)
+            c.send_sms(TO, "hi", "ZignSec")
+            assert any(r.levelno == logging.DEBUG for r in caplog.records if r.name == "zignsec")
+            caplog.clear()
+            logging.disable(logging.CRITICAL)
+            try:
+                c.send_sms(TO, "hi", "ZignSec")
+            finally:
+                logging.disable(logging.NOTSET)
+            assert not [r for r in caplog.records if r.name == "zignsec"]
