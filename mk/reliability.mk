@@ -13,7 +13,7 @@ REL_BINDING_BUILDS := $(filter python-develop build-node c-build,$(shell sed -n 
 SETUP_TARGETS += setup-reliability
 TEST_TARGETS += test-reliability test-secrets
 
-.PHONY: setup-reliability setup-fuzz test-reliability test-secrets test-stress test-c-asan fuzz reliability reliability-report
+.PHONY: setup-reliability setup-fuzz test-reliability test-secrets test-stress test-c-asan test-python-exit fuzz reliability reliability-report
 
 setup-reliability: ## Reliability: openssl CLI (the TLS test makes its throwaway CA with it)
 	@command -v openssl >/dev/null || { apt-get update -qq && apt-get install -y -qq openssl; }
@@ -33,6 +33,15 @@ test-stress: ## 16 threads x STRESS_CALLS (5000) get_sms_session on one client: 
 	cargo build -q -p zignsec-mock
 	ZIGNSEC_STRESS_CALLS=$(STRESS_CALLS) cargo test -q -p zignsec --test fault_matrix stress -- --nocapture
 
+# The Python exit scenarios (tests/test_exit.py) at full size: each script ends the
+# interpreter with calls in flight, cancelled, closed or never awaited; 0 abnormal exits.
+EXIT_RUNS ?= 200
+test-python-exit: python-develop ## Python: each exit scenario EXIT_RUNS (200) times as a subprocess, 0 aborts; counts in target/reliability/python-exit.json
+	mkdir -p $(REL_DIR) && rm -f $(REL_DIR)/python-exit.json
+	cd $(PY_CRATE) && env -u ZIGNSEC_LOG ZIGNSEC_MOCK_BIN=$(PY_MOCK_BIN) ZIGNSEC_EXIT_RUNS=$(EXIT_RUNS) \
+		ZIGNSEC_EXIT_REPORT=$(REL_DIR)/python-exit.json \
+		$(PY) -m pytest -q -p no:cacheprovider tests/test_exit.py
+
 setup-fuzz: ## Nightly toolchain and cargo-fuzz for `make fuzz`
 	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 	@cargo fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --locked
@@ -43,5 +52,5 @@ fuzz: setup-fuzz ## Run every cargo-fuzz target for FUZZ_SECONDS (30) each; cras
 test-c-asan: ## C binding + Rust core under AddressSanitizer (nightly, -Zsanitizer=address)
 	scripts/reliability/c_asan.sh
 
-reliability: test-reliability test-secrets test-stress test-c-asan fuzz ## Everything above plus the long runs: stress at full size, ASan, fuzz
+reliability: test-reliability test-secrets test-stress test-c-asan test-python-exit fuzz ## Everything above plus the long runs: stress at full size, ASan, fuzz
 	@echo "make reliability: all passed"
