@@ -555,6 +555,7 @@ def gen_gateway_errors():
 # 4. Seeds: requests on the wire, responses parsed
 # ---------------------------------------------------------------------------
 
+# Finality is judged case-insensitively (`Finished` is final); the text is kept as sent.
 SMS_FINAL = {"delivered", "failed"}
 PHONE_FINAL = {"finished", "accepted", "failed", "cancelled"}
 
@@ -582,10 +583,10 @@ def wire_start_phone(args):
 def expect_for(op, data):
     if op == "send_sms":
         return {"id": data["id"], "status": data["status"],
-                "is_final": data["status"] in SMS_FINAL}
+                "is_final": data["status"].lower() in SMS_FINAL}
     if op == "start_phone_verification":
         return {"id": data["id"], "redirect_url": data["redirect_url"],
-                "status": data["status"], "is_final": data["status"] in PHONE_FINAL}
+                "status": data["status"], "is_final": data["status"].lower() in PHONE_FINAL}
     rd = data.get("request_data", {})
     md = rd.get("metadata", {})
     if op == "get_sms_session":
@@ -595,14 +596,14 @@ def expect_for(op, data):
                             "max_message_parts": md["max_message_parts"],
                             "relay_state": rd.get("relay_state"),
                             "webhook": rd.get("webhook")},
-                "is_final": data["status"] in SMS_FINAL}
+                "is_final": data["status"].lower() in SMS_FINAL}
     assert op == "get_phone_session"
     return {"id": data["id"], "status": data["status"], "phone_number": data["phone_number"],
             "request": {"phone_number": md["phone_number"], "locale": rd.get("locale"),
                         "redirect_success": rd.get("redirect_success"),
                         "redirect_failure": rd.get("redirect_failure"),
                         "relay_state": rd.get("relay_state"), "webhook": rd.get("webhook")},
-            "is_final": data["status"] in PHONE_FINAL}
+            "is_final": data["status"].lower() in PHONE_FINAL}
 
 
 def gen_seeds():
