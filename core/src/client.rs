@@ -16,16 +16,14 @@ use crate::error::{
     parse_gateway_error, truncate_bytes, Error, ErrorKind, Result, WaitDetails, ERROR_BODY_CAP,
 };
 use crate::models::{
-    EmailMetadataWire, EmailSession, EmailSessionDetails, Envelope, PhoneMetadataWire,
-    PhoneSession, PhoneSessionDetails, SendSms, SendSmsWire, SmsMetadataWire, SmsSession,
-    SmsSessionDetails, StartEmailVerification, StartEmailWire, StartPhoneVerification,
-    StartPhoneWire,
+    EmailSession, EmailSessionDetails, Envelope, PhoneSession, PhoneSessionDetails, SendSms,
+    SmsSession, SmsSessionDetails, StartEmailVerification, StartPhoneVerification,
 };
 use crate::process::PerProcess;
 use crate::retry::{
     backoff, parse_retry_after, read_status_is_retryable, send_status_is_retryable,
 };
-use crate::{redact, validate};
+use crate::{input, redact, validate};
 
 /// Idle pooled connections are closed after this long: below the 60 s idle timeout
 /// of common load balancers, so the gateway side rarely closes one under a send.
@@ -634,35 +632,12 @@ impl AsyncClient {
     pub async fn send_sms(&self, request: &SendSms) -> Result<SmsSession> {
         self.send_sms_inner(request)
             .await
-            .map_err(nothing_sent_unless_known)
+            .map_err(input::nothing_sent)
     }
 
     async fn send_sms_inner(&self, request: &SendSms) -> Result<SmsSession> {
-        validate::e164("to", &request.to)?;
-        validate::sender("from", &request.from)?;
-        let max_parts = validate::max_message_parts(request.max_message_parts)?;
-        validate::message(&request.message, max_parts)?;
-        if let Some(r) = &request.relay_state {
-            validate::relay_state(r)?;
-        }
-        // What was checked is what is sent: the URL in the parser's normalized form.
-        let webhook = request
-            .webhook
-            .as_deref()
-            .map(|w| validate::callback_url("webhook", w))
-            .transpose()?;
-        let wire = SendSmsWire {
-            metadata: SmsMetadataWire {
-                from: &request.from,
-                to: &request.to,
-                message: &request.message,
-                max_message_parts: max_parts,
-            },
-            relay_state: request.relay_state.as_deref(),
-            webhook: webhook.as_ref().map(url::Url::as_str),
-        };
-        let body = bytes_body::Body::json(&wire)?;
-        log::info!(target: "zignsec", "send_sms to={} parts<={max_parts}", validate::mask_phone(&request.to));
+        let body = bytes_body::Body(Arc::new(input::send_sms_body(request)?));
+        log::info!(target: "zignsec", "send_sms to={} parts<={}", validate::mask_phone(&request.to), request.max_message_parts);
         let session: SmsSession = self
             .execute(Call {
                 kind: CallKind::Send,
@@ -685,40 +660,11 @@ impl AsyncClient {
     ) -> Result<PhoneSession> {
         self.start_phone_inner(request)
             .await
-            .map_err(nothing_sent_unless_known)
+            .map_err(input::nothing_sent)
     }
 
     async fn start_phone_inner(&self, request: &StartPhoneVerification) -> Result<PhoneSession> {
-        validate::e164("phone_number", &request.phone_number)?;
-        if let Some(l) = &request.locale {
-            validate::locale(l)?;
-        }
-        let url_of = |field: &str, value: &Option<String>| {
-            value
-                .as_deref()
-                .map(|u| validate::callback_url(field, u))
-                .transpose()
-        };
-        let redirect_success = url_of("redirect_success", &request.redirect_success)?;
-        let redirect_failure = url_of("redirect_failure", &request.redirect_failure)?;
-        if let Some(r) = &request.relay_state {
-            validate::relay_state(r)?;
-        }
-        let webhook = url_of("webhook", &request.webhook)?;
-        if let Some(t) = &request.csrf_token {
-            validate::csrf_token(t)?;
-        }
-        let wire = StartPhoneWire {
-            locale: request.locale.as_deref(),
-            metadata: PhoneMetadataWire {
-                phone_number: &request.phone_number,
-            },
-            redirect_failure: redirect_failure.as_ref().map(url::Url::as_str),
-            redirect_success: redirect_success.as_ref().map(url::Url::as_str),
-            relay_state: request.relay_state.as_deref(),
-            webhook: webhook.as_ref().map(url::Url::as_str),
-        };
-        let body = bytes_body::Body::json(&wire)?;
+        let body = bytes_body::Body(Arc::new(input::start_phone_body(request)?));
         log::info!(target: "zignsec", "start_phone_verification phone_number={}", validate::mask_phone(&request.phone_number));
         let session: PhoneSession = self
             .execute(Call {
@@ -743,41 +689,11 @@ impl AsyncClient {
     ) -> Result<EmailSession> {
         self.start_email_inner(request)
             .await
-            .map_err(nothing_sent_unless_known)
+            .map_err(input::nothing_sent)
     }
 
     async fn start_email_inner(&self, request: &StartEmailVerification) -> Result<EmailSession> {
-        validate::email_address("email_address", &request.email_address)?;
-        validate::required("locale", &request.locale)?;
-        validate::locale(&request.locale)?;
-        validate::required("redirect_success", &request.redirect_success)?;
-        let redirect_success =
-            validate::callback_url("redirect_success", &request.redirect_success)?;
-        validate::required("redirect_failure", &request.redirect_failure)?;
-        let redirect_failure =
-            validate::callback_url("redirect_failure", &request.redirect_failure)?;
-        if let Some(r) = &request.relay_state {
-            validate::relay_state(r)?;
-        }
-        let webhook = request
-            .webhook
-            .as_deref()
-            .map(|w| validate::callback_url("webhook", w))
-            .transpose()?;
-        if let Some(t) = &request.csrf_token {
-            validate::csrf_token(t)?;
-        }
-        let wire = StartEmailWire {
-            locale: &request.locale,
-            metadata: EmailMetadataWire {
-                email_address: &request.email_address,
-            },
-            redirect_failure: redirect_failure.as_str(),
-            redirect_success: redirect_success.as_str(),
-            relay_state: request.relay_state.as_deref(),
-            webhook: webhook.as_ref().map(url::Url::as_str),
-        };
-        let body = bytes_body::Body::json(&wire)?;
+        let body = bytes_body::Body(Arc::new(input::start_email_body(request)?));
         log::info!(target: "zignsec", "start_email_verification email_address={}", crate::redact::mask_email(&request.email_address));
         let session: EmailSession = self
             .execute(Call {
@@ -937,26 +853,13 @@ impl AsyncClient {
     }
 }
 
-/// A send's error raised before any request left (validation) says so.
-fn nothing_sent_unless_known(mut err: Error) -> Error {
-    err.maybe_sent.get_or_insert(false);
-    err
-}
-
 mod bytes_body {
     //! A request body that can be re-sent on retry without copying.
-    use crate::error::{Error, Result};
 
     #[derive(Clone)]
-    pub(super) struct Body(std::sync::Arc<Vec<u8>>);
+    pub(super) struct Body(pub(super) std::sync::Arc<Vec<u8>>);
 
     impl Body {
-        pub(super) fn json(value: &impl serde::Serialize) -> Result<Body> {
-            serde_json::to_vec(value)
-                .map(|v| Body(std::sync::Arc::new(v)))
-                .map_err(|e| Error::validation("body", format!("cannot be encoded: {e}")))
-        }
-
         pub(super) fn into_reqwest(self) -> reqwest::Body {
             reqwest::Body::from(std::sync::Arc::unwrap_or_clone(self.0))
         }

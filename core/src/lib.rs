@@ -18,6 +18,7 @@
 mod client;
 mod config;
 mod error;
+pub mod input;
 mod logging;
 mod models;
 mod process;

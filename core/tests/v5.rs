@@ -243,3 +243,83 @@ fn a_201_create_is_success() {
     let s = client.send_sms(&sms()).unwrap();
     assert!(!s.id.is_empty());
 }
+
+#[test]
+fn auth_vectors() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/auth.json");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut failures = Vec::new();
+    let cases = doc["cases"].as_array().unwrap();
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let keys: Vec<String> = case["mock"]["api_keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap().to_string())
+            .collect();
+        let scheme = match case["mock"]["auth_scheme"].as_str().unwrap() {
+            "authorization" => AuthScheme::Authorization,
+            "product-key" => AuthScheme::ProductKey,
+            _ => AuthScheme::Any,
+        };
+        let server = MockServer::start(MockConfig {
+            api_key: keys.first().cloned(),
+            secondary_api_key: keys.get(1).cloned(),
+            auth_scheme: scheme,
+            ..MockConfig::default()
+        })
+        .unwrap();
+        let gw = Gateway { server };
+        let c = &case["client"];
+        let mut b = zignsec::Client::builder()
+            .ignore_env()
+            .base_url(gw.url())
+            .api_key(c["api_key"].as_str().unwrap());
+        if let Some(k) = c["secondary_api_key"].as_str() {
+            b = b.secondary_api_key(k);
+        }
+        if let Some(s) = c["auth_scheme"].as_str() {
+            b = b.auth_scheme(s);
+        }
+        if let Some(n) = c["max_retries"].as_i64() {
+            b = b.max_retries(n);
+        }
+        let client = b.build().unwrap();
+        let posts = || gw.count("POST /core/api/sessions/two_factor_auth/sms");
+        let expect = &case["expect"];
+        let first = client.send_sms(&sms());
+        let kind = match &first {
+            Ok(_) => "ok".to_string(),
+            Err(e) => e.kind().as_str().to_string(),
+        };
+        if kind != expect["kind"].as_str().unwrap() {
+            failures.push(format!("{name}: kind {kind}"));
+        }
+        if let Err(e) = &first {
+            for k in keys
+                .iter()
+                .map(String::as_str)
+                .chain([c["api_key"].as_str().unwrap()])
+            {
+                if format!("{e} {e:?}").contains(k) {
+                    failures.push(format!("{name}: a key in the error"));
+                }
+            }
+        }
+        let n1 = posts();
+        if n1 != expect["first_call_requests"].as_u64().unwrap() {
+            failures.push(format!("{name}: first call made {n1} requests"));
+        }
+        if kind == "ok" {
+            let second = client.send_sms(&sms());
+            let n2 = posts() - n1;
+            if second.is_err() || n2 != expect["second_call_requests"].as_u64().unwrap() {
+                failures.push(format!("{name}: second call {second:?}, {n2} requests"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "auth.json: {failures:#?}");
+    eprintln!("auth.json: {} cases", cases.len());
+}
