@@ -1,5 +1,5 @@
 # The offline gateway (crate `zignsec-mock`, mock/): its Rust test suite, and a
-# real-browser test of its hosted phone-verification page (headless Chromium
+# real-browser test of its hosted phone and email verification pages (headless Chromium
 # driven by puppeteer-core from mock/browser-test/).
 
 MOCK_BIN := $(TARGET_DIR)/debug/zignsec-mock
@@ -37,5 +37,5 @@ $(MOCK_BROWSER_STAMP): $(MOCK_BROWSER_DIR)/package.json $(MOCK_BROWSER_DIR)/pack
 	cd $(MOCK_BROWSER_DIR) && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund
 	@touch $@
 
-test-mock-browser: mock setup-chromium setup-mock-browser ## Drive the hosted phone page in headless Chromium (screenshots in /tmp/zignsec-mock-*.png)
+test-mock-browser: mock setup-chromium setup-mock-browser ## Drive the hosted phone and email pages in headless Chromium (screenshots in /tmp/zignsec-mock-*.png)
 	cd $(MOCK_BROWSER_DIR) && CHROMIUM=$(CHROMIUM) SCREENSHOT_DIR=/tmp node run.mjs $(MOCK_BIN)

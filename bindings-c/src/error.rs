@@ -219,6 +219,9 @@ impl From<zignsec::Error> for Fail {
                     d,
                 ))));
             }
+            Some(WaitDetails::Email(d)) => {
+                out.last_status = Some(to_c(d.status.as_str()));
+            }
             None => {}
         }
         Box::new(out)

@@ -85,6 +85,7 @@ pub fn payload(err: &Error) -> Value {
         let value = match details {
             WaitDetails::Sms(d) => serde_json::to_value(SmsSessionDetails::from(d)),
             WaitDetails::Phone(d) => serde_json::to_value(PhoneSessionDetails::from(d)),
+            WaitDetails::Email(d) => Ok(serde_json::json!({"id": d.id, "status": d.status.as_str()})),
         };
         if let Ok(v) = value {
             m.insert("details".into(), v);

@@ -65,7 +65,7 @@ pub(crate) fn to_exception<'py>(
                 Some(WaitDetails::Phone(d)) => {
                     Some(Bound::new(py, PhoneSessionDetails::from(d.clone()))?.into_any())
                 }
-                None => None,
+                Some(WaitDetails::Email(_)) | None => None,
             };
             kwargs.set_item("details", details)?
         }

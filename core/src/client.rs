@@ -2,27 +2,28 @@
 
 use std::fmt;
 use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Once};
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use tokio::runtime::Runtime;
 
-use crate::config::{ClientBuilder, Settings};
+use crate::config::{AuthScheme, ClientBuilder, Settings};
 use crate::error::{
     parse_gateway_error, truncate_bytes, Error, ErrorKind, Result, WaitDetails, ERROR_BODY_CAP,
 };
 use crate::models::{
-    Envelope, PhoneMetadataWire, PhoneSession, PhoneSessionDetails, SendSms, SendSmsWire,
-    SmsMetadataWire, SmsSession, SmsSessionDetails, StartPhoneVerification, StartPhoneWire,
+    EmailSession, EmailSessionDetails, Envelope, PhoneSession, PhoneSessionDetails, SendSms,
+    SmsSession, SmsSessionDetails, StartEmailVerification, StartPhoneVerification,
 };
 use crate::process::PerProcess;
 use crate::retry::{
     backoff, parse_retry_after, read_status_is_retryable, send_status_is_retryable,
 };
-use crate::{redact, validate};
+use crate::{input, redact, validate};
 
 /// Idle pooled connections are closed after this long: below the 60 s idle timeout
 /// of common load balancers, so the gateway side rarely closes one under a send.
@@ -33,11 +34,14 @@ pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 pub const DEFAULT_SMS_WAIT: Duration = Duration::from_secs(60);
 /// `wait_phone_session` gives up after this long by default (a person is typing).
 pub const DEFAULT_PHONE_WAIT: Duration = Duration::from_secs(300);
+/// `wait_email_session` gives up after this long by default (a person is typing).
+pub const DEFAULT_EMAIL_WAIT: Duration = Duration::from_secs(300);
 /// Time between polls of a `wait_*`, by default.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(1);
 
 const SMS_PATH: &str = "/core/api/sessions/two_factor_auth/sms";
 const PHONE_PATH: &str = "/core/api/sessions/two_factor_auth/phone";
+const EMAIL_PATH: &str = "/core/api/sessions/two_factor_auth/email";
 const SESSION_PATH: &str = "/core/api/sessions/";
 
 fn install_crypto_provider() {
@@ -53,7 +57,7 @@ struct Inner {
     http: PerProcess<reqwest::Client>,
     /// What the pool is built from, for a child's first call.
     settings: Settings,
-    auth: HeaderValue,
+    keys: Keys,
     base_url: String,
     /// `base_url` parsed once: per call only the path is set, so the host is not
     /// re-parsed (IDNA mapping included) on every request.
@@ -61,6 +65,54 @@ struct Inner {
     timeout: Duration,
     max_retries: u32,
     user_agent: String,
+}
+
+/// The key or keys a client holds, the header they go in, and which one is in use.
+struct Keys {
+    header: HeaderName,
+    /// The primary key, then the secondary one if given.
+    values: Vec<HeaderValue>,
+    /// The slot that last worked: a 401 moves to the other one for good once it works.
+    active: AtomicUsize,
+}
+
+impl Keys {
+    fn new(scheme: AuthScheme, primary: &str, secondary: Option<&str>) -> Result<Keys> {
+        let value = |key: &str| {
+            let mut v = HeaderValue::from_str(key)
+                .map_err(|_| Error::config("an API key is not a valid header value"))?;
+            v.set_sensitive(true);
+            Ok::<_, Error>(v)
+        };
+        let mut values = vec![value(primary)?];
+        if let Some(key) = secondary {
+            values.push(value(key)?);
+        }
+        Ok(Keys {
+            header: HeaderName::from_static(scheme.header_name()),
+            values,
+            active: AtomicUsize::new(0),
+        })
+    }
+
+    fn active(&self) -> usize {
+        self.active
+            .load(Ordering::Relaxed)
+            .min(self.values.len() - 1)
+    }
+
+    /// The other slot, when there are two keys.
+    fn other(&self, slot: usize) -> Option<usize> {
+        (self.values.len() == 2).then_some(1 - slot)
+    }
+
+    fn slot_name(slot: usize) -> &'static str {
+        if slot == 0 {
+            "primary"
+        } else {
+            "secondary"
+        }
+    }
 }
 
 /// The asynchronous client (tokio). Cheap to clone; clones share one connection pool.
@@ -337,15 +389,17 @@ impl AsyncClient {
     pub(crate) fn from_settings(settings: Settings) -> Result<AsyncClient> {
         install_crypto_provider();
         crate::logging::init_from_env();
-        let mut auth = HeaderValue::from_str(&settings.api_key)
-            .map_err(|_| Error::config("the API key is not a valid header value"))?;
-        auth.set_sensitive(true);
+        let keys = Keys::new(
+            settings.auth_scheme,
+            &settings.api_key,
+            settings.secondary_api_key.as_deref(),
+        )?;
         let http = PerProcess::new(build_http(&settings)?);
         let base_url = settings.base_url.as_str().trim_end_matches('/').to_string();
         Ok(AsyncClient {
             inner: Arc::new(Inner {
                 http,
-                auth,
+                keys,
                 base_url,
                 base: settings.base_url.clone(),
                 timeout: settings.timeout,
@@ -373,9 +427,11 @@ impl AsyncClient {
         &self.inner.user_agent
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn attempt(
         &self,
         http: &reqwest::Client,
+        key_slot: usize,
         method: &Method,
         url: &url::Url,
         body: Option<&bytes_body::Body>,
@@ -383,7 +439,10 @@ impl AsyncClient {
     ) -> Attempt {
         let mut req = http
             .request(method.clone(), url.clone())
-            .header(AUTHORIZATION, self.inner.auth.clone())
+            .header(
+                self.inner.keys.header.clone(),
+                self.inner.keys.values[key_slot].clone(),
+            )
             .header(ACCEPT, "application/json");
         if let Some(body) = body {
             req = req
@@ -447,6 +506,11 @@ impl AsyncClient {
         // Whether any attempt so far may have reached the gateway (sends only retry
         // after attempts that provably never left or were answered 429).
         let mut maybe_sent_so_far = false;
+        // Key rotation: a 401 to the key in use is retried at once, once, with the
+        // other key; that extra attempt does not count against max_retries.
+        let mut key_slot = self.inner.keys.active();
+        let mut rotated = false;
+        let mut free_attempts = 0u32;
         loop {
             let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
@@ -465,7 +529,7 @@ impl AsyncClient {
             let attempt_started = Instant::now();
             let outcome = tokio::time::timeout(
                 remaining,
-                self.attempt(&http, &method, &url, body.as_ref(), csrf_token),
+                self.attempt(&http, key_slot, &method, &url, body.as_ref(), csrf_token),
             )
             .await
             .unwrap_or_else(|_| {
@@ -479,9 +543,15 @@ impl AsyncClient {
                 })
             });
             let elapsed_ms = attempt_started.elapsed().as_millis();
+            let slot_name = Keys::slot_name(key_slot);
             let (err, wait) = match outcome {
                 Attempt::Answered(answer) if (200..300).contains(&answer.status) => {
-                    log::debug!(target: "zignsec", "{method} {path} -> {} (attempt {attempts}, {elapsed_ms} ms)", answer.status);
+                    log::debug!(target: "zignsec", "{method} {path} -> {} (attempt {attempts}, {slot_name} key, {elapsed_ms} ms)", answer.status);
+                    if rotated {
+                        // The other key worked: keep using it.
+                        self.inner.keys.active.store(key_slot, Ordering::Relaxed);
+                        log::info!(target: "zignsec", "the {slot_name} API key is now in use");
+                    }
                     let mut result = decode_answer::<T>(&answer, attempts, &scrub);
                     if let (Err(e), CallKind::Send) = (&mut result, kind) {
                         e.maybe_sent = Some(true);
@@ -489,7 +559,17 @@ impl AsyncClient {
                     return result;
                 }
                 Attempt::Answered(answer) => {
-                    log::debug!(target: "zignsec", "{method} {path} -> {} (attempt {attempts}, {elapsed_ms} ms)", answer.status);
+                    log::debug!(target: "zignsec", "{method} {path} -> {} (attempt {attempts}, {slot_name} key, {elapsed_ms} ms)", answer.status);
+                    if answer.status == 401 && !rotated {
+                        if let Some(other) = self.inner.keys.other(key_slot) {
+                            // A 401 is a refusal, so trying the other key is safe for sends.
+                            log::info!(target: "zignsec", "{method} {path}: 401 with the {slot_name} API key; trying the {} key", Keys::slot_name(other));
+                            rotated = true;
+                            key_slot = other;
+                            free_attempts += 1;
+                            continue;
+                        }
+                    }
                     let retryable = match kind {
                         CallKind::Read => read_status_is_retryable(answer.status),
                         CallKind::Send => send_status_is_retryable(answer.status),
@@ -500,8 +580,11 @@ impl AsyncClient {
                         // and a 3xx (303 after POST) means the request was processed.
                         err.maybe_sent = Some(!(400..500).contains(&answer.status));
                     }
-                    let wait = retryable
-                        .then(|| answer.retry_after.unwrap_or_else(|| backoff(attempts - 1)));
+                    let wait = retryable.then(|| {
+                        answer
+                            .retry_after
+                            .unwrap_or_else(|| backoff(attempts - free_attempts - 1))
+                    });
                     (err, wait)
                 }
                 Attempt::Failed(failure) => {
@@ -518,14 +601,17 @@ impl AsyncClient {
                     if kind == CallKind::Send {
                         err.maybe_sent = Some(!failure.never_left);
                     }
-                    (err, retryable.then(|| backoff(attempts - 1)))
+                    (
+                        err,
+                        retryable.then(|| backoff(attempts - free_attempts - 1)),
+                    )
                 }
             };
             maybe_sent_so_far |= err.maybe_sent == Some(true);
             let Some(wait) = wait else {
                 return Err(err);
             };
-            if attempts > self.inner.max_retries {
+            if attempts - free_attempts > self.inner.max_retries {
                 return Err(err);
             }
             if Instant::now() + wait >= deadline {
@@ -546,35 +632,12 @@ impl AsyncClient {
     pub async fn send_sms(&self, request: &SendSms) -> Result<SmsSession> {
         self.send_sms_inner(request)
             .await
-            .map_err(nothing_sent_unless_known)
+            .map_err(input::nothing_sent)
     }
 
     async fn send_sms_inner(&self, request: &SendSms) -> Result<SmsSession> {
-        validate::e164("to", &request.to)?;
-        validate::sender("from", &request.from)?;
-        let max_parts = validate::max_message_parts(request.max_message_parts)?;
-        validate::message(&request.message, max_parts)?;
-        if let Some(r) = &request.relay_state {
-            validate::relay_state(r)?;
-        }
-        // What was checked is what is sent: the URL in the parser's normalized form.
-        let webhook = request
-            .webhook
-            .as_deref()
-            .map(|w| validate::callback_url("webhook", w))
-            .transpose()?;
-        let wire = SendSmsWire {
-            metadata: SmsMetadataWire {
-                from: &request.from,
-                to: &request.to,
-                message: &request.message,
-                max_message_parts: max_parts,
-            },
-            relay_state: request.relay_state.as_deref(),
-            webhook: webhook.as_ref().map(url::Url::as_str),
-        };
-        let body = bytes_body::Body::json(&wire)?;
-        log::info!(target: "zignsec", "send_sms to={} parts<={max_parts}", validate::mask_phone(&request.to));
+        let body = bytes_body::Body(Arc::new(input::send_sms_body(request)?));
+        log::info!(target: "zignsec", "send_sms to={} parts<={}", validate::mask_phone(&request.to), request.max_message_parts);
         let session: SmsSession = self
             .execute(Call {
                 kind: CallKind::Send,
@@ -597,40 +660,11 @@ impl AsyncClient {
     ) -> Result<PhoneSession> {
         self.start_phone_inner(request)
             .await
-            .map_err(nothing_sent_unless_known)
+            .map_err(input::nothing_sent)
     }
 
     async fn start_phone_inner(&self, request: &StartPhoneVerification) -> Result<PhoneSession> {
-        validate::e164("phone_number", &request.phone_number)?;
-        if let Some(l) = &request.locale {
-            validate::locale(l)?;
-        }
-        let url_of = |field: &str, value: &Option<String>| {
-            value
-                .as_deref()
-                .map(|u| validate::callback_url(field, u))
-                .transpose()
-        };
-        let redirect_success = url_of("redirect_success", &request.redirect_success)?;
-        let redirect_failure = url_of("redirect_failure", &request.redirect_failure)?;
-        if let Some(r) = &request.relay_state {
-            validate::relay_state(r)?;
-        }
-        let webhook = url_of("webhook", &request.webhook)?;
-        if let Some(t) = &request.csrf_token {
-            validate::csrf_token(t)?;
-        }
-        let wire = StartPhoneWire {
-            locale: request.locale.as_deref(),
-            metadata: PhoneMetadataWire {
-                phone_number: &request.phone_number,
-            },
-            redirect_failure: redirect_failure.as_ref().map(url::Url::as_str),
-            redirect_success: redirect_success.as_ref().map(url::Url::as_str),
-            relay_state: request.relay_state.as_deref(),
-            webhook: webhook.as_ref().map(url::Url::as_str),
-        };
-        let body = bytes_body::Body::json(&wire)?;
+        let body = bytes_body::Body(Arc::new(input::start_phone_body(request)?));
         log::info!(target: "zignsec", "start_phone_verification phone_number={}", validate::mask_phone(&request.phone_number));
         let session: PhoneSession = self
             .execute(Call {
@@ -644,6 +678,35 @@ impl AsyncClient {
             })
             .await?;
         log::info!(target: "zignsec", "start_phone_verification -> session {} {}", session.id, session.status);
+        Ok(session)
+    }
+
+    /// Start an email verification; send the user to the returned `redirect_url`.
+    /// The locale and both redirects are required for email.
+    pub async fn start_email_verification(
+        &self,
+        request: &StartEmailVerification,
+    ) -> Result<EmailSession> {
+        self.start_email_inner(request)
+            .await
+            .map_err(input::nothing_sent)
+    }
+
+    async fn start_email_inner(&self, request: &StartEmailVerification) -> Result<EmailSession> {
+        let body = bytes_body::Body(Arc::new(input::start_email_body(request)?));
+        log::info!(target: "zignsec", "start_email_verification email_address={}", crate::redact::mask_email(&request.email_address));
+        let session: EmailSession = self
+            .execute(Call {
+                kind: CallKind::Send,
+                method: Method::POST,
+                path: EMAIL_PATH,
+                body: Some(body),
+                csrf_token: request.csrf_token.as_deref(),
+                deadline: self.deadline(),
+                private: &[],
+            })
+            .await?;
+        log::info!(target: "zignsec", "start_email_verification -> session {} {}", session.id, session.status);
         Ok(session)
     }
 
@@ -673,6 +736,11 @@ impl AsyncClient {
 
     /// Read a phone verification session.
     pub async fn get_phone_session(&self, session_id: &str) -> Result<PhoneSessionDetails> {
+        self.get_session(session_id, self.deadline()).await
+    }
+
+    /// Read an email verification session.
+    pub async fn get_email_session(&self, session_id: &str) -> Result<EmailSessionDetails> {
         self.get_session(session_id, self.deadline()).await
     }
 
@@ -712,6 +780,25 @@ impl AsyncClient {
             |d: &PhoneSessionDetails| d.status.is_final(),
             |d: &PhoneSessionDetails| d.status.to_string(),
             WaitDetails::Phone,
+        )
+        .await
+    }
+
+    /// Poll an email session until its status is final (as for phone).
+    /// `timeout` defaults to 300 s, `poll_interval` to 1 s.
+    pub async fn wait_email_session(
+        &self,
+        session_id: &str,
+        timeout: Option<Duration>,
+        poll_interval: Option<Duration>,
+    ) -> Result<EmailSessionDetails> {
+        self.wait(
+            session_id,
+            timeout.unwrap_or(DEFAULT_EMAIL_WAIT),
+            poll_interval.unwrap_or(DEFAULT_POLL_INTERVAL),
+            |d: &EmailSessionDetails| d.status.is_final(),
+            |d: &EmailSessionDetails| d.status.to_string(),
+            WaitDetails::Email,
         )
         .await
     }
@@ -766,26 +853,13 @@ impl AsyncClient {
     }
 }
 
-/// A send's error raised before any request left (validation) says so.
-fn nothing_sent_unless_known(mut err: Error) -> Error {
-    err.maybe_sent.get_or_insert(false);
-    err
-}
-
 mod bytes_body {
     //! A request body that can be re-sent on retry without copying.
-    use crate::error::{Error, Result};
 
     #[derive(Clone)]
-    pub(super) struct Body(std::sync::Arc<Vec<u8>>);
+    pub(super) struct Body(pub(super) std::sync::Arc<Vec<u8>>);
 
     impl Body {
-        pub(super) fn json(value: &impl serde::Serialize) -> Result<Body> {
-            serde_json::to_vec(value)
-                .map(|v| Body(std::sync::Arc::new(v)))
-                .map_err(|e| Error::validation("body", format!("cannot be encoded: {e}")))
-        }
-
         pub(super) fn into_reqwest(self) -> reqwest::Body {
             reqwest::Body::from(std::sync::Arc::unwrap_or_clone(self.0))
         }
@@ -933,6 +1007,29 @@ impl Client {
         request: &StartPhoneVerification,
     ) -> Result<PhoneSession> {
         self.block_on(self.inner.start_phone_verification(request))
+    }
+    /// See [`AsyncClient::start_email_verification`].
+    pub fn start_email_verification(
+        &self,
+        request: &StartEmailVerification,
+    ) -> Result<EmailSession> {
+        self.block_on(self.inner.start_email_verification(request))
+    }
+    /// See [`AsyncClient::get_email_session`].
+    pub fn get_email_session(&self, session_id: &str) -> Result<EmailSessionDetails> {
+        self.block_on(self.inner.get_email_session(session_id))
+    }
+    /// See [`AsyncClient::wait_email_session`].
+    pub fn wait_email_session(
+        &self,
+        session_id: &str,
+        timeout: Option<Duration>,
+        poll_interval: Option<Duration>,
+    ) -> Result<EmailSessionDetails> {
+        self.block_on(
+            self.inner
+                .wait_email_session(session_id, timeout, poll_interval),
+        )
     }
     /// See [`AsyncClient::get_sms_session`].
     pub fn get_sms_session(&self, session_id: &str) -> Result<SmsSessionDetails> {

@@ -19,14 +19,57 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Retries after the first attempt, by default.
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 
+/// Which header carries the API key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum AuthScheme {
+    /// `Authorization: <key>` (the raw key, no `Bearer`): the SMS and phone products' scheme.
+    #[default]
+    Authorization,
+    /// `Zs-Product-Key: <key>`: ZignSec's newer scheme, announced for every product.
+    ProductKey,
+}
+
+impl AuthScheme {
+    /// The option's spelling: `"authorization"` or `"product-key"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthScheme::Authorization => "authorization",
+            AuthScheme::ProductKey => "product-key",
+        }
+    }
+
+    /// The header the key goes in.
+    pub fn header_name(self) -> &'static str {
+        match self {
+            AuthScheme::Authorization => "authorization",
+            AuthScheme::ProductKey => "zs-product-key",
+        }
+    }
+
+    /// Read the option's spelling (any case); anything else is a config error.
+    pub fn parse(text: &str) -> Result<AuthScheme> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "authorization" => Ok(AuthScheme::Authorization),
+            "product-key" => Ok(AuthScheme::ProductKey),
+            _ => Err(Error::config(format!(
+                "auth_scheme must be \"authorization\" or \"product-key\", got {:?}",
+                text.chars().take(20).collect::<String>()
+            ))),
+        }
+    }
+}
+
 /// Builds a [`Client`](crate::Client) or [`AsyncClient`](crate::AsyncClient).
 ///
 /// Options left unset are read from `ZIGNSEC_API_KEY`, `ZIGNSEC_ENVIRONMENT`,
-/// `ZIGNSEC_BASE_URL`, `ZIGNSEC_TIMEOUT` (seconds) and `ZIGNSEC_MAX_RETRIES`, then
+/// `ZIGNSEC_BASE_URL`, `ZIGNSEC_TIMEOUT` (seconds), `ZIGNSEC_MAX_RETRIES`,
+/// `ZIGNSEC_AUTH_SCHEME` and `ZIGNSEC_SECONDARY_API_KEY`, then
 /// take their defaults. Invalid options are a config error from `build`.
 #[derive(Clone, Default)]
 pub struct ClientBuilder {
     api_key: Option<String>,
+    secondary_api_key: Option<String>,
+    auth_scheme: Option<String>,
     environment: Option<String>,
     base_url: Option<String>,
     timeout_secs: Option<f64>,
@@ -42,6 +85,11 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field(
+                "secondary_api_key",
+                &self.secondary_api_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field("auth_scheme", &self.auth_scheme)
             .field("environment", &self.environment)
             .field("base_url", &self.base_url)
             .field("timeout_secs", &self.timeout_secs)
@@ -61,6 +109,17 @@ impl ClientBuilder {
     /// The API key, sent as the raw `Authorization` header.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(key.into());
+        self
+    }
+    /// A second key, for zero-downtime rotation: a 401 to the key in use is retried
+    /// at once, once, with the other key, and the client keeps the key that worked.
+    pub fn secondary_api_key(mut self, key: impl Into<String>) -> Self {
+        self.secondary_api_key = Some(key.into());
+        self
+    }
+    /// Which header carries the key: `"authorization"` (default) or `"product-key"`.
+    pub fn auth_scheme(mut self, scheme: impl Into<String>) -> Self {
+        self.auth_scheme = Some(scheme.into());
         self
     }
     /// `"test"` (default) or `"production"`.
@@ -142,11 +201,27 @@ impl ClientBuilder {
                 ))
             }
         };
-        if !api_key.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
-            return Err(Error::config(
-                "the API key has characters an HTTP header cannot carry",
-            ));
-        }
+        check_key("the API key", &api_key)?;
+        let secondary_api_key = match self
+            .secondary_api_key
+            .clone()
+            .or_else(|| self.env("ZIGNSEC_SECONDARY_API_KEY"))
+        {
+            Some(k) if !k.trim().is_empty() => {
+                let k = k.trim().to_string();
+                check_key("the secondary API key", &k)?;
+                Some(k)
+            }
+            _ => None,
+        };
+        let auth_scheme = match self
+            .auth_scheme
+            .clone()
+            .or_else(|| self.env("ZIGNSEC_AUTH_SCHEME"))
+        {
+            Some(s) => AuthScheme::parse(&s)?,
+            None => AuthScheme::default(),
+        };
         // An explicit option beats every env var: an explicit environment is not
         // overridden by ZIGNSEC_BASE_URL.
         let base = match (&self.base_url, &self.environment) {
@@ -203,11 +278,14 @@ impl ClientBuilder {
             .clone()
             .unwrap_or_else(|| ("rust".to_string(), crate::VERSION.to_string()));
         let mut secrets = vec![api_key.clone()];
+        secrets.extend(secondary_api_key.clone());
         secrets.extend(proxy.as_ref().and_then(proxy::credentials));
         Ok(Settings {
             secrets,
             proxy,
             api_key,
+            secondary_api_key,
+            auth_scheme,
             base_url,
             timeout,
             connect_timeout,
@@ -215,6 +293,16 @@ impl ClientBuilder {
             user_agent: format!("zignsec-{sdk_name}/{sdk_version}"),
             root_certificates_pem: self.root_certificates_pem.clone(),
         })
+    }
+}
+
+fn check_key(what: &str, key: &str) -> Result<()> {
+    if key.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+        Ok(())
+    } else {
+        Err(Error::config(format!(
+            "{what} has characters an HTTP header cannot carry"
+        )))
     }
 }
 
@@ -266,6 +354,8 @@ fn parse_base_url(text: &str) -> Result<Url> {
 #[derive(Clone)]
 pub(crate) struct Settings {
     pub api_key: String,
+    pub secondary_api_key: Option<String>,
+    pub auth_scheme: AuthScheme,
     pub base_url: Url,
     pub timeout: Duration,
     pub connect_timeout: Duration,

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::models::{PhoneSessionDetails, SmsSessionDetails};
+use crate::models::{EmailSessionDetails, PhoneSessionDetails, SmsSessionDetails};
 
 /// What went wrong, in the terms every language shares.
 ///
@@ -107,6 +107,8 @@ pub enum WaitDetails {
     Sms(SmsSessionDetails),
     /// From `wait_phone_session`.
     Phone(PhoneSessionDetails),
+    /// From `wait_email_session`.
+    Email(EmailSessionDetails),
 }
 
 /// Bodies kept on an error are cut to this many bytes.
@@ -122,17 +124,13 @@ pub struct Error(Box<ErrorData>);
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let details = self.details.as_deref().map(|d| match d {
-            WaitDetails::Sms(d) => {
-                format!("Sms {{ id: {:?}, status: {:?} }}", d.id, d.status.as_str())
-            }
-            WaitDetails::Phone(d) => {
-                format!(
-                    "Phone {{ id: {:?}, status: {:?} }}",
-                    d.id,
-                    d.status.as_str()
-                )
-            }
+        let details = self.details.as_deref().map(|d| {
+            let (kind, id, status) = match d {
+                WaitDetails::Sms(d) => ("Sms", &d.id, d.status.as_str()),
+                WaitDetails::Phone(d) => ("Phone", &d.id, d.status.as_str()),
+                WaitDetails::Email(d) => ("Email", &d.id, d.status.as_str()),
+            };
+            format!("{kind} {{ id: {id:?}, status: {status:?} }}")
         });
         f.debug_struct("Error")
             .field("kind", &self.kind)

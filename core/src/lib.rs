@@ -18,6 +18,7 @@
 mod client;
 mod config;
 mod error;
+pub mod input;
 mod logging;
 mod models;
 mod process;
@@ -29,11 +30,11 @@ pub mod validate;
 mod webhook;
 
 pub use client::{
-    AsyncClient, Client, DEFAULT_PHONE_WAIT, DEFAULT_POLL_INTERVAL, DEFAULT_SMS_WAIT,
-    MAX_RESPONSE_BYTES, POOL_IDLE_TIMEOUT,
+    AsyncClient, Client, DEFAULT_EMAIL_WAIT, DEFAULT_PHONE_WAIT, DEFAULT_POLL_INTERVAL,
+    DEFAULT_SMS_WAIT, MAX_RESPONSE_BYTES, POOL_IDLE_TIMEOUT,
 };
 pub use config::{
-    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
+    AuthScheme, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
     PRODUCTION_BASE_URL, TEST_BASE_URL,
 };
 pub use error::{
@@ -41,8 +42,9 @@ pub use error::{
 };
 pub use logging::log_level_from_env;
 pub use models::{
-    PhoneRequestData, PhoneSession, PhoneSessionDetails, PhoneStatus, SendSms, SmsRequestData,
-    SmsSession, SmsSessionDetails, SmsStatus, StartPhoneVerification,
+    EmailRequestData, EmailSession, EmailSessionDetails, EmailStatus, PhoneRequestData,
+    PhoneSession, PhoneSessionDetails, PhoneStatus, SendSms, SessionError, SmsRequestData,
+    SmsSession, SmsSessionDetails, SmsStatus, StartEmailVerification, StartPhoneVerification,
 };
 pub use redact::mask_email;
 pub use retry::{backoff, parse_retry_after, MAX_RETRY_AFTER};

@@ -26,11 +26,14 @@ macro_rules! status_enum {
                 }
             }
 
-            /// Whether the session will not change any more.
+            /// Whether the session will not change any more. Judged case-insensitively
+            /// (`Finished` is final), while the text is kept as the gateway sent it.
             pub fn is_final(&self) -> bool {
                 match self {
                     $( $name::$variant => $final, )*
-                    $name::Other(_) => false,
+                    $name::Other(text) => {
+                        false $( || ($final && text.eq_ignore_ascii_case($text)) )*
+                    }
                 }
             }
 
@@ -208,6 +211,11 @@ pub struct SmsSessionDetails {
     pub number_of_message_parts: Option<u32>,
     /// The original request.
     pub request: SmsRequestData,
+    /// `data.errors`: a failed session's reasons (empty when absent).
+    pub errors: Vec<SessionError>,
+    /// The whole `data` object as the gateway sent it, so fields this SDK does not
+    /// know yet are reachable.
+    pub raw: serde_json::Value,
 }
 
 /// What a phone verification was asked to do, as the gateway recorded it.
@@ -240,11 +248,113 @@ pub struct PhoneSessionDetails {
     pub phone_number: String,
     /// The original request.
     pub request: PhoneRequestData,
+    /// `data.errors`: a failed session's reasons (empty when absent).
+    pub errors: Vec<SessionError>,
+    /// The whole `data` object as the gateway sent it.
+    pub raw: serde_json::Value,
+}
+
+/// Email verifications share the phone flow's statuses.
+pub type EmailStatus = PhoneStatus;
+
+/// One reason a session reports in `data.errors` (a failed session's reasons).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionError {
+    /// The gateway's code (empty when absent).
+    pub code: String,
+    /// Its description (empty when absent).
+    pub description: String,
+}
+
+/// An email verification to start. Build it with [`StartEmailVerification::new`]:
+/// the locale and both redirects are required for email. Its `Debug` masks the address.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct StartEmailVerification {
+    /// The address to verify.
+    pub email_address: String,
+    /// Language of the hosted page (`"En"`); required.
+    pub locale: String,
+    /// Where the user lands after success (`https://`); required.
+    pub redirect_success: String,
+    /// Where the user lands after failure or cancel (`https://`); required.
+    pub redirect_failure: String,
+    /// Your own reference, echoed back.
+    pub relay_state: Option<String>,
+    /// Where the gateway POSTs status changes (`https://`).
+    pub webhook: Option<String>,
+    /// Sent as the `x-csrf-token` header when given.
+    pub csrf_token: Option<String>,
+}
+
+impl StartEmailVerification {
+    /// A verification of `email_address` with its required fields.
+    pub fn new(
+        email_address: impl Into<String>,
+        locale: impl Into<String>,
+        redirect_success: impl Into<String>,
+        redirect_failure: impl Into<String>,
+    ) -> Self {
+        StartEmailVerification {
+            email_address: email_address.into(),
+            locale: locale.into(),
+            redirect_success: redirect_success.into(),
+            redirect_failure: redirect_failure.into(),
+            ..Default::default()
+        }
+    }
+}
+
+/// The answer to [`start_email_verification`](crate::Client::start_email_verification):
+/// send the user to `redirect_url`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailSession {
+    /// The session id.
+    pub id: String,
+    /// The hosted page the user opens.
+    pub redirect_url: String,
+    /// Usually `pending` or `created`.
+    pub status: EmailStatus,
+}
+
+/// What an email verification was asked to do, as the gateway recorded it.
+/// Its `Debug` masks the address.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct EmailRequestData {
+    /// The address being verified.
+    pub email_address: String,
+    /// Page language.
+    pub locale: Option<String>,
+    /// Success redirect.
+    pub redirect_success: Option<String>,
+    /// Failure redirect.
+    pub redirect_failure: Option<String>,
+    /// Echoed reference.
+    pub relay_state: Option<String>,
+    /// Webhook URL.
+    pub webhook: Option<String>,
+}
+
+/// An email verification read back with [`get_email_session`](crate::Client::get_email_session).
+/// Its `Debug` masks the address and leaves out `raw`.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct EmailSessionDetails {
+    /// The session id.
+    pub id: String,
+    /// Current status.
+    pub status: EmailStatus,
+    /// The address being verified, when the gateway names it.
+    pub email_address: Option<String>,
+    /// The original request.
+    pub request: EmailRequestData,
+    /// `data.errors`: a failed session's reasons (empty when absent).
+    pub errors: Vec<SessionError>,
+    /// The whole `data` object as the gateway sent it.
+    pub raw: serde_json::Value,
 }
 
 // ---- Debug: safe to log (no message text, numbers masked) ----
 
-use crate::redact::text_len;
+use crate::redact::{mask_email, text_len};
 use crate::validate::mask_phone;
 
 fn sender_shown(from: &str) -> String {
@@ -305,7 +415,8 @@ impl std::fmt::Debug for SmsSessionDetails {
             .field("status", &self.status)
             .field("number_of_message_parts", &self.number_of_message_parts)
             .field("request", &self.request)
-            .finish()
+            .field("errors", &self.errors)
+            .finish_non_exhaustive()
     }
 }
 
@@ -329,7 +440,74 @@ impl std::fmt::Debug for PhoneSessionDetails {
             .field("status", &self.status)
             .field("phone_number", &mask_phone(&self.phone_number))
             .field("request", &self.request)
+            .field("errors", &self.errors)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for StartEmailVerification {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StartEmailVerification")
+            .field("email_address", &mask_email(&self.email_address))
+            .field("locale", &self.locale)
+            .field("redirect_success", &self.redirect_success)
+            .field("redirect_failure", &self.redirect_failure)
+            .field("relay_state", &self.relay_state.as_ref().map(|_| "<set>"))
+            .field("webhook", &self.webhook)
+            .field(
+                "csrf_token",
+                &self.csrf_token.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
+    }
+}
+
+impl std::fmt::Debug for EmailRequestData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmailRequestData")
+            .field("email_address", &mask_email(&self.email_address))
+            .field("locale", &self.locale)
+            .field("redirect_success", &self.redirect_success)
+            .field("redirect_failure", &self.redirect_failure)
+            .field("relay_state", &self.relay_state.as_ref().map(|_| "<set>"))
+            .field("webhook", &self.webhook)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for EmailSessionDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmailSessionDetails")
+            .field("id", &self.id)
+            .field("status", &self.status)
+            .field(
+                "email_address",
+                &self.email_address.as_deref().map(mask_email),
+            )
+            .field("request", &self.request)
+            .field("errors", &self.errors)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `data.errors` read leniently: entries without a code or description keep an
+/// empty one, non-string values their JSON text.
+fn session_errors(data: &serde_json::Value) -> Vec<SessionError> {
+    use serde_json::Value;
+    let text = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    match data.get("errors") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|e| SessionError {
+                code: text(e.get("code")),
+                description: text(e.get("description").or_else(|| e.get("message"))),
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -408,7 +586,9 @@ struct SmsDetailsIn {
 
 impl<'de> Deserialize<'de> for SmsSessionDetails {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let w = SmsDetailsIn::deserialize(d)?;
+        let raw = serde_json::Value::deserialize(d)?;
+        let w = SmsDetailsIn::deserialize(&raw).map_err(serde::de::Error::custom)?;
+        let errors = session_errors(&raw);
         let m = w.request_data.metadata;
         Ok(SmsSessionDetails {
             id: w.id,
@@ -422,6 +602,8 @@ impl<'de> Deserialize<'de> for SmsSessionDetails {
                 relay_state: w.request_data.relay_state,
                 webhook: w.request_data.webhook,
             },
+            errors,
+            raw,
         })
     }
 }
@@ -454,7 +636,9 @@ struct PhoneDetailsIn {
 
 impl<'de> Deserialize<'de> for PhoneSessionDetails {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let w = PhoneDetailsIn::deserialize(d)?;
+        let raw = serde_json::Value::deserialize(d)?;
+        let w = PhoneDetailsIn::deserialize(&raw).map_err(serde::de::Error::custom)?;
+        let errors = session_errors(&raw);
         let r = w.request_data;
         Ok(PhoneSessionDetails {
             id: w.id,
@@ -470,6 +654,75 @@ impl<'de> Deserialize<'de> for PhoneSessionDetails {
                 relay_state: r.relay_state,
                 webhook: r.webhook,
             },
+            errors,
+            raw,
         })
     }
+}
+
+#[derive(Deserialize, Default)]
+struct EmailMetadataIn {
+    #[serde(default)]
+    email_address: String,
+}
+
+#[derive(Deserialize, Default)]
+struct EmailRequestIn {
+    #[serde(default)]
+    metadata: EmailMetadataIn,
+    locale: Option<String>,
+    redirect_success: Option<String>,
+    redirect_failure: Option<String>,
+    relay_state: Option<String>,
+    webhook: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct EmailDetailsIn {
+    id: String,
+    status: EmailStatus,
+    email_address: Option<String>,
+    #[serde(default)]
+    request_data: EmailRequestIn,
+}
+
+impl<'de> Deserialize<'de> for EmailSessionDetails {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = serde_json::Value::deserialize(d)?;
+        let w = EmailDetailsIn::deserialize(&raw).map_err(serde::de::Error::custom)?;
+        let errors = session_errors(&raw);
+        let r = w.request_data;
+        Ok(EmailSessionDetails {
+            id: w.id,
+            status: w.status,
+            email_address: w.email_address,
+            request: EmailRequestData {
+                email_address: r.metadata.email_address,
+                locale: r.locale,
+                redirect_success: r.redirect_success,
+                redirect_failure: r.redirect_failure,
+                relay_state: r.relay_state,
+                webhook: r.webhook,
+            },
+            errors,
+            raw,
+        })
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct EmailMetadataWire<'a> {
+    pub email_address: &'a str,
+}
+
+#[derive(Serialize)]
+pub(crate) struct StartEmailWire<'a> {
+    pub locale: &'a str,
+    pub metadata: EmailMetadataWire<'a>,
+    pub redirect_failure: &'a str,
+    pub redirect_success: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relay_state: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<&'a str>,
 }

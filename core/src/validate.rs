@@ -180,6 +180,87 @@ pub fn callback_url(field: &str, value: &str) -> Result<Url> {
     Ok(url)
 }
 
+/// Longest email address accepted, in characters.
+pub const MAX_EMAIL_CHARS: usize = 254;
+/// Longest local part (before the `@`), in characters.
+pub const MAX_EMAIL_LOCAL_CHARS: usize = 64;
+
+/// An email address: `local@domain`, at most 254 characters; a local part of 1 to 64
+/// characters without spaces, quotes (`"`), control characters or the specials
+/// `(),:;<>[\]`, and with no leading, trailing or doubled dot; a domain of DNS labels
+/// (internationalized names allowed) with at least one dot. The message never shows
+/// the address (at most `j***@domain`).
+pub fn email_address(field: &str, value: &str) -> Result<()> {
+    let bad = |why: &str| {
+        Error::validation(
+            field,
+            format!("must be an email address like jane@example.com: {why}"),
+        )
+    };
+    let chars = value.chars().count();
+    if chars > MAX_EMAIL_CHARS {
+        return Err(bad(&format!(
+            "it is {chars} characters, more than {MAX_EMAIL_CHARS}"
+        )));
+    }
+    let Some((local, domain)) = value.rsplit_once('@') else {
+        return Err(bad("there is no `@`"));
+    };
+    let local_chars = local.chars().count();
+    if !(1..=MAX_EMAIL_LOCAL_CHARS).contains(&local_chars) {
+        return Err(bad(&format!(
+            "the part before `@` must be 1 to {MAX_EMAIL_LOCAL_CHARS} characters"
+        )));
+    }
+    if local
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "\"(),:;<>[\\]@".contains(c))
+    {
+        return Err(bad(
+            "the part before `@` has a space, a quote, a control character or one of (),:;<>[\\]@",
+        ));
+    }
+    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+        return Err(bad(
+            "the part before `@` starts or ends with a dot, or has two in a row",
+        ));
+    }
+    if !valid_domain(domain) {
+        return Err(bad("the part after `@` is not a domain name with a dot"));
+    }
+    Ok(())
+}
+
+fn valid_domain(domain: &str) -> bool {
+    if domain.is_empty() || domain.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    // IDNA: an internationalized name is checked in its ASCII (punycode) form.
+    let Ok(Host::Domain(ascii)) = Host::parse(domain) else {
+        return false;
+    };
+    let labels: Vec<&str> = ascii.split('.').collect();
+    ascii.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|label| {
+            (1..=63).contains(&label.len())
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        })
+}
+
+/// A field an operation requires: present and not empty.
+pub fn required(field: &str, value: &str) -> Result<()> {
+    if value.trim().is_empty() {
+        Err(Error::validation(field, "is required"))
+    } else {
+        Ok(())
+    }
+}
+
 /// Optional free text echoed back by the gateway: 1 to 1024 characters, no NUL.
 pub fn relay_state(value: &str) -> Result<()> {
     if value.is_empty() {
@@ -352,5 +433,17 @@ mod tests {
         assert!(callback_url("webhook", "javascript:alert(1)").is_err());
         assert!(session_id("../../etc/passwd").is_err());
         assert_eq!(mask_phone("+46701234567"), "+*********67");
+        assert!(email_address("email_address", "a@b.se").is_ok());
+        assert!(email_address("email_address", "jane@räksmörgås.se").is_ok());
+        assert!(email_address("email_address", "o'brien@example.ie").is_ok());
+        assert!(email_address("email_address", "a..b@x.se").is_err());
+        assert!(email_address("email_address", "a b@x.se").is_err());
+        assert!(email_address("email_address", "\"a\"@x.se").is_err());
+        assert!(email_address("email_address", "a@localhost").is_err());
+        assert!(email_address("email_address", &format!("{}@x.se", "a".repeat(65))).is_err());
+        assert!(!email_address("email_address", "secret.person@x")
+            .unwrap_err()
+            .to_string()
+            .contains("secret"));
     }
 }

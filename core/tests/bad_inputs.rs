@@ -73,6 +73,26 @@ fn call(client: &Client, op: &str, args: &Map<String, Value>) -> Outcome {
             req.csrf_token = arg(args, "csrf_token");
             client.start_phone_verification(&req).map(|_| ())
         }
+        "start_email_verification" => {
+            let mut req = zignsec::StartEmailVerification::new(
+                need("email_address"),
+                need("locale"),
+                need("redirect_success"),
+                need("redirect_failure"),
+            );
+            req.relay_state = arg(args, "relay_state");
+            req.webhook = arg(args, "webhook");
+            req.csrf_token = arg(args, "csrf_token");
+            client.start_email_verification(&req).map(|_| ())
+        }
+        "get_email_session" => client.get_email_session(&need("session_id")).map(|_| ()),
+        "wait_email_session" => client
+            .wait_email_session(
+                &need("session_id"),
+                Some(Duration::from_millis(300)),
+                Some(Duration::from_millis(50)),
+            )
+            .map(|_| ()),
         "get_sms_session" => client.get_sms_session(&need("session_id")).map(|_| ()),
         "get_phone_session" => client.get_phone_session(&need("session_id")).map(|_| ()),
         "wait_sms_session" => client
@@ -147,7 +167,10 @@ fn bad_input_corpus_is_refused_before_sending() {
             if err.attempts() != 0 {
                 failures.push(format!("{name}: attempts {}", err.attempts()));
             }
-            let is_send = matches!(op, "send_sms" | "start_phone_verification");
+            let is_send = matches!(
+                op,
+                "send_sms" | "start_phone_verification" | "start_email_verification"
+            );
             if is_send && err.maybe_sent() != Some(false) {
                 failures.push(format!("{name}: maybe_sent {:?}", err.maybe_sent()));
             }

@@ -287,6 +287,8 @@ fn check_keys(op: &str, args: &Map<String, Value>, allowed: &[&str]) -> Result<(
 
 /// What the client checks before sending `op(args)`, through `zignsec::validate`.
 /// `Err(String)` is a malformed vector; `Ok(Err(e))` a validation result.
+/// Check one op's arguments with the core's intake (`zignsec::input`), the same
+/// functions the client runs before sending. `Err` is a malformed vector.
 fn validate_op_inner(op: &str, args: &Map<String, Value>) -> Result<zignsec::Result<()>, String> {
     let need = |k: &str| -> Result<String, String> {
         arg_str(args, k)?.ok_or_else(|| format!("missing `{k}`"))
@@ -305,29 +307,21 @@ fn validate_op_inner(op: &str, args: &Map<String, Value>) -> Result<zignsec::Res
                     "webhook",
                 ],
             )?;
-            let (to, from, message) = (need("to")?, need("from")?, need("message")?);
-            let relay = arg_str(args, "relay_state")?;
-            let webhook = arg_str(args, "webhook")?;
-            (|| -> zignsec::Result<Result<(), ()>> {
-                validate::e164("to", &to)?;
-                validate::sender("from", &from)?;
-                let max = match args.get("max_message_parts") {
-                    None => 1,
-                    Some(v) => match (v.as_i64(), v.as_f64()) {
-                        (Some(i), _) => validate::max_message_parts(i)?,
-                        (None, Some(f)) => validate::max_message_parts_from_f64(f)?,
-                        _ => return Ok(Err(())),
-                    },
-                };
-                validate::message(&message, max)?;
-                if let Some(r) = &relay {
-                    validate::relay_state(r)?;
-                }
-                if let Some(w) = &webhook {
-                    validate::callback_url("webhook", w)?;
-                }
-                Ok(Ok(()))
-            })()
+            let mut req = zignsec::SendSms::new(need("to")?, need("from")?, need("message")?);
+            req.relay_state = arg_str(args, "relay_state")?;
+            req.webhook = arg_str(args, "webhook")?;
+            match args.get("max_message_parts") {
+                None => {}
+                Some(v) => match (v.as_i64(), v.as_f64()) {
+                    (Some(i), _) => req.max_message_parts = i,
+                    // Beyond i64 (or fractional): the bindings' double entry point.
+                    (None, Some(f)) => {
+                        return Ok(validate::max_message_parts_from_f64(f).map(|_| ()))
+                    }
+                    _ => return Err("max_message_parts is not a number".into()),
+                },
+            }
+            zignsec::input::send_sms_body(&req).map(|_| ())
         }
         "start_phone_verification" => {
             check_keys(
@@ -343,48 +337,49 @@ fn validate_op_inner(op: &str, args: &Map<String, Value>) -> Result<zignsec::Res
                     "csrf_token",
                 ],
             )?;
-            let phone = need("phone_number")?;
-            let locale = arg_str(args, "locale")?;
-            let ok_url = arg_str(args, "redirect_success")?;
-            let fail_url = arg_str(args, "redirect_failure")?;
-            let relay = arg_str(args, "relay_state")?;
-            let webhook = arg_str(args, "webhook")?;
-            let csrf = arg_str(args, "csrf_token")?;
-            (|| -> zignsec::Result<Result<(), ()>> {
-                validate::e164("phone_number", &phone)?;
-                if let Some(l) = &locale {
-                    validate::locale(l)?;
-                }
-                for (field, v) in [
-                    ("redirect_success", &ok_url),
-                    ("redirect_failure", &fail_url),
-                    ("webhook", &webhook),
-                ] {
-                    if let Some(u) = v {
-                        validate::callback_url(field, u)?;
-                    }
-                }
-                if let Some(r) = &relay {
-                    validate::relay_state(r)?;
-                }
-                if let Some(c) = &csrf {
-                    validate::csrf_token(c)?;
-                }
-                Ok(Ok(()))
-            })()
+            let mut req = zignsec::StartPhoneVerification::new(need("phone_number")?);
+            req.locale = arg_str(args, "locale")?;
+            req.redirect_success = arg_str(args, "redirect_success")?;
+            req.redirect_failure = arg_str(args, "redirect_failure")?;
+            req.relay_state = arg_str(args, "relay_state")?;
+            req.webhook = arg_str(args, "webhook")?;
+            req.csrf_token = arg_str(args, "csrf_token")?;
+            zignsec::input::start_phone_body(&req).map(|_| ())
         }
-        "get_sms_session" | "get_phone_session" | "wait_sms_session" | "wait_phone_session" => {
+        "start_email_verification" => {
+            check_keys(
+                op,
+                args,
+                &[
+                    "email_address",
+                    "locale",
+                    "redirect_success",
+                    "redirect_failure",
+                    "relay_state",
+                    "webhook",
+                    "csrf_token",
+                ],
+            )?;
+            let mut req = zignsec::StartEmailVerification::new(
+                need("email_address")?,
+                need("locale")?,
+                need("redirect_success")?,
+                need("redirect_failure")?,
+            );
+            req.relay_state = arg_str(args, "relay_state")?;
+            req.webhook = arg_str(args, "webhook")?;
+            req.csrf_token = arg_str(args, "csrf_token")?;
+            zignsec::input::start_email_body(&req).map(|_| ())
+        }
+        "get_sms_session" | "get_phone_session" | "get_email_session" | "wait_sms_session"
+        | "wait_phone_session" | "wait_email_session" => {
             check_keys(op, args, &["session_id"])?;
             let id = need("session_id")?;
-            validate::session_id(&id).map(|_| Ok(()))
+            validate::session_id(&id).map(|_| ())
         }
         other => return Err(format!("unknown op {other}")),
     };
-    match res {
-        Ok(Ok(())) => Ok(Ok(())),
-        Ok(Err(())) => Err("max_message_parts is not a number".into()),
-        Err(e) => Ok(Err(e)),
-    }
+    Ok(res)
 }
 
 fn validate_op(op: &str, args: &Map<String, Value>) -> Result<(), String> {

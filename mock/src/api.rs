@@ -5,6 +5,7 @@
 #![allow(clippy::result_large_err)]
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequestParts, Path, State};
@@ -13,6 +14,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 
+use crate::auth;
 use crate::state::{now_unix_ms, App, Kind, Session};
 use crate::MAX_BODY_BYTES;
 
@@ -73,41 +75,43 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     }
 }
 
-/// 401 unless `Authorization` carries the configured key (or any non-empty
-/// key when none is configured).
-fn check_auth(app: &App, headers: &HeaderMap) -> Result<(), Response> {
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .map(|v| v.as_bytes())
-        .unwrap_or_default();
-    let ok = match &app.config.api_key {
-        Some(key) => given == key.as_bytes(),
-        None => !given.iter().all(u8::is_ascii_whitespace),
-    };
-    if ok {
-        Ok(())
-    } else if given.is_empty() {
-        Err(error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "missing API key: send it as the raw value of the Authorization header",
-        ))
-    } else {
-        Err(error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "invalid API key (send the raw key in the Authorization header, without `Bearer`)",
-        ))
-    }
-}
-
 /// Bodies over the limit are still read (and thrown away) up to this size
 /// before the 413, so a client that writes its whole body before reading sees
 /// the 413 rather than a reset connection.
 const DRAIN_LIMIT: u64 = 16 * 1024 * 1024;
 
-/// Read a request body, up to [`MAX_BODY_BYTES`] (413 beyond).
-pub(crate) async fn read_body(headers: &HeaderMap, mut body: Body) -> Result<Bytes, Response> {
+/// Read a request body, up to [`MAX_BODY_BYTES`] (413 beyond), within
+/// `deadline` (408 after, so a client trickling its body cannot hold a task
+/// and a socket forever).
+pub(crate) async fn read_body(
+    headers: &HeaderMap,
+    body: Body,
+    deadline: Duration,
+) -> Result<Bytes, Response> {
+    match tokio::time::timeout(deadline, read_all(headers, body)).await {
+        Ok(result) => result,
+        Err(_) => Err(body_timeout(deadline)),
+    }
+}
+
+fn body_timeout(deadline: Duration) -> Response {
+    let mut response = error(
+        StatusCode::REQUEST_TIMEOUT,
+        "request_timeout",
+        format!(
+            "the request body did not arrive within {} ms",
+            deadline.as_millis()
+        ),
+    );
+    // The rest of the body may still be on its way: never reuse this connection.
+    response.headers_mut().insert(
+        header::CONNECTION,
+        axum::http::HeaderValue::from_static("close"),
+    );
+    response
+}
+
+async fn read_all(headers: &HeaderMap, mut body: Body) -> Result<Bytes, Response> {
     use hyper::body::Body as _;
     let too_large = || {
         error(
@@ -160,8 +164,8 @@ async fn authorized_json(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<Map<String, Value>, Response> {
-    let auth = check_auth(app, headers);
-    let bytes = read_body(headers, body).await;
+    let auth = auth::check(app, headers);
+    let bytes = read_body(headers, body, app.config.body_read_timeout).await;
     auth?;
     let bytes = bytes?;
     let content_type = headers
@@ -253,11 +257,47 @@ impl Check {
                 Err(e) => self.fail(e),
             }
         }
-        self.url(body, "webhook", out);
+        self.url(body, "webhook", false, out);
     }
 
-    fn url(&mut self, body: &Map<String, Value>, key: &str, out: &mut Map<String, Value>) {
-        if let Some(u) = self.string(body, key, key, false) {
+    /// The optional `x-csrf-token` header, checked.
+    fn csrf_token(&mut self, headers: &HeaderMap) -> Option<String> {
+        match headers.get("x-csrf-token").map(|v| v.to_str()) {
+            None => None,
+            Some(Ok(t)) => match zignsec::validate::csrf_token(t) {
+                Ok(()) => Some(t.to_string()),
+                Err(e) => {
+                    self.fail(e);
+                    None
+                }
+            },
+            Some(Err(_)) => {
+                self.errors
+                    .push("csrf_token: must be visible ASCII characters".into());
+                None
+            }
+        }
+    }
+
+    fn locale(&mut self, body: &Map<String, Value>, required: bool, out: &mut Map<String, Value>) {
+        if let Some(locale) = self.string(body, "locale", "locale", required) {
+            match zignsec::validate::locale(locale) {
+                Ok(()) => {
+                    out.insert("locale".into(), json!(locale));
+                }
+                Err(e) => self.fail(e),
+            }
+        }
+    }
+
+    fn url(
+        &mut self,
+        body: &Map<String, Value>,
+        key: &str,
+        required: bool,
+        out: &mut Map<String, Value>,
+    ) {
+        if let Some(u) = self.string(body, key, key, required) {
             match zignsec::validate::callback_url(key, u) {
                 Ok(_) => {
                     out.insert(key.into(), json!(u));
@@ -293,6 +333,8 @@ fn new_session(kind: Kind, status: &str, request: Map<String, Value>) -> Session
         request: Value::Object(request),
         number_of_message_parts: None,
         phone_number: None,
+        email_address: None,
+        errors: Vec::new(),
         redirect_url: None,
         csrf_token: None,
         last_code: None,
@@ -388,7 +430,7 @@ pub(crate) async fn create_sms(
     let id = session.id.clone();
     app.insert_session(session);
     spawn_sms_progress(Arc::clone(&app), id.clone(), fails);
-    axum::Json(json!({ "data": { "id": id, "status": "pending" } })).into_response()
+    created(&app, json!({ "data": { "id": id, "status": "pending" } }))
 }
 
 fn spawn_sms_progress(app: Arc<App>, id: String, fails: bool) {
@@ -415,31 +457,9 @@ pub(crate) async fn create_phone(
         Err(r) => return r,
     };
     let mut check = Check { errors: Vec::new() };
-    let csrf = match headers.get("x-csrf-token").map(|v| v.to_str()) {
-        None => None,
-        Some(Ok(t)) => match zignsec::validate::csrf_token(t) {
-            Ok(()) => Some(t.to_string()),
-            Err(e) => {
-                check.fail(e);
-                None
-            }
-        },
-        Some(Err(_)) => {
-            check
-                .errors
-                .push("csrf_token: must be visible ASCII characters".into());
-            None
-        }
-    };
+    let csrf = check.csrf_token(&headers);
     let mut request = Map::new();
-    if let Some(locale) = check.string(&body, "locale", "locale", false) {
-        match zignsec::validate::locale(locale) {
-            Ok(()) => {
-                request.insert("locale".into(), json!(locale));
-            }
-            Err(e) => check.fail(e),
-        }
-    }
+    check.locale(&body, false, &mut request);
     let mut phone = None;
     let mut metadata_out = Map::new();
     if let Some(metadata) = check.metadata(&body) {
@@ -454,23 +474,82 @@ pub(crate) async fn create_phone(
         }
     }
     request.insert("metadata".into(), Value::Object(metadata_out));
-    check.url(&body, "redirect_success", &mut request);
-    check.url(&body, "redirect_failure", &mut request);
+    check.url(&body, "redirect_success", false, &mut request);
+    check.url(&body, "redirect_failure", false, &mut request);
     check.common(&body, &mut request);
     if let Err(r) = check.result() {
         return r;
     }
     let mut session = new_session(Kind::Phone, "pending", request);
-    let redirect_url = format!("{}/2fa-ui/2fa/phone/{}", app.base_url, session.id);
     session.phone_number = phone;
+    start_verification(&app, session, csrf)
+}
+
+/// `POST /core/api/sessions/two_factor_auth/email`: as phone, but `locale`
+/// and both redirects are required.
+pub(crate) async fn create_email(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let body = match authorized_json(&app, &headers, body).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let mut check = Check { errors: Vec::new() };
+    let csrf = check.csrf_token(&headers);
+    let mut request = Map::new();
+    check.locale(&body, true, &mut request);
+    let mut address = None;
+    let mut metadata_out = Map::new();
+    if let Some(metadata) = check.metadata(&body) {
+        if let Some(a) = check.string(metadata, "email_address", "email_address", true) {
+            match crate::email::check_address(a) {
+                Ok(()) => {
+                    metadata_out.insert("email_address".into(), json!(a));
+                    address = Some(a.to_string());
+                }
+                Err(e) => check.errors.push(e),
+            }
+        }
+    }
+    request.insert("metadata".into(), Value::Object(metadata_out));
+    check.url(&body, "redirect_success", true, &mut request);
+    check.url(&body, "redirect_failure", true, &mut request);
+    check.common(&body, &mut request);
+    if let Err(r) = check.result() {
+        return r;
+    }
+    let mut session = new_session(Kind::Email, "pending", request);
+    session.email_address = address;
+    start_verification(&app, session, csrf)
+}
+
+/// Store a phone or email session and answer with its hosted page.
+fn start_verification(app: &Arc<App>, mut session: Session, csrf: Option<String>) -> Response {
+    let redirect_url = format!(
+        "{}/2fa-ui/2fa/{}/{}",
+        app.base_url,
+        session.kind.as_str(),
+        session.id
+    );
     session.csrf_token = csrf;
     session.redirect_url = Some(redirect_url.clone());
     let id = session.id.clone();
     app.insert_session(session);
-    axum::Json(json!({
-        "data": { "id": id, "redirect_url": redirect_url, "status": "pending" }
-    }))
-    .into_response()
+    created(
+        app,
+        json!({ "data": { "id": id, "redirect_url": redirect_url, "status": "pending" } }),
+    )
+}
+
+/// A create's answer, with the configured success status.
+fn created(app: &App, body: Value) -> Response {
+    let status = StatusCode::from_u16(app.config.create_status)
+        .ok()
+        .filter(StatusCode::is_success)
+        .unwrap_or(StatusCode::OK);
+    (status, axum::Json(body)).into_response()
 }
 
 /// `GET /core/api/sessions/{session_id}`
@@ -479,7 +558,7 @@ pub(crate) async fn get_session(
     headers: HeaderMap,
     Id(id): Id,
 ) -> Response {
-    if let Err(r) = check_auth(&app, &headers) {
+    if let Err(r) = auth::check(&app, &headers) {
         return r;
     }
     let view = {

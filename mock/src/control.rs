@@ -23,10 +23,11 @@ fn bad(description: impl Into<String>) -> Response {
 }
 
 async fn json_body<T: serde::de::DeserializeOwned>(
+    app: &App,
     headers: &HeaderMap,
     body: Body,
 ) -> Result<T, Response> {
-    let bytes = read_body(headers, body).await?;
+    let bytes = read_body(headers, body, app.config.body_read_timeout).await?;
     serde_json::from_slice(&bytes).map_err(|e| bad(format!("invalid JSON body: {e}")))
 }
 
@@ -83,7 +84,7 @@ pub(crate) async fn force_status(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let wanted: ForceStatus = match json_body(&headers, body).await {
+    let wanted: ForceStatus = match json_body(&app, &headers, body).await {
         Ok(w) => w,
         Err(r) => return r,
     };
@@ -92,6 +93,55 @@ pub(crate) async fn force_status(
         sessions.get_mut(&id.to_ascii_lowercase()).map(|s| {
             s.auto = false;
             s.set_status(&wanted.status);
+            s.control_view()
+        })
+    };
+    match view {
+        Some(v) => axum::Json(v).into_response(),
+        None => unknown_session(&id),
+    }
+}
+
+/// Most entries `POST /_mock/sessions/{id}/errors` takes.
+const MAX_SESSION_ERRORS: usize = 100;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SessionErrors {
+    errors: Vec<SessionError>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SessionError {
+    code: String,
+    description: String,
+}
+
+/// `POST /_mock/sessions/{id}/errors` with `{"errors":[{"code","description"}]}`:
+/// the session's reads carry them as `data.errors` (an empty list removes it).
+pub(crate) async fn set_errors(
+    State(app): State<Arc<App>>,
+    Id(id): Id,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let wanted: SessionErrors = match json_body(&app, &headers, body).await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    if wanted.errors.len() > MAX_SESSION_ERRORS {
+        return bad(format!("errors: at most {MAX_SESSION_ERRORS} entries"));
+    }
+    let errors: Vec<Value> = wanted
+        .errors
+        .into_iter()
+        .map(|e| json!({ "code": e.code, "description": e.description }))
+        .collect();
+    let view = {
+        let mut sessions = lock(&app.sessions);
+        sessions.get_mut(&id.to_ascii_lowercase()).map(|s| {
+            s.errors = errors;
             s.control_view()
         })
     };
@@ -176,7 +226,7 @@ pub(crate) async fn add_faults(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let value: Value = match json_body(&headers, body).await {
+    let value: Value = match json_body(&app, &headers, body).await {
         Ok(v) => v,
         Err(r) => return r,
     };

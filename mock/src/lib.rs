@@ -1,13 +1,15 @@
 //! # zignsec-mock
 //!
 //! An offline ZignSec gateway: a real HTTP server that behaves like
-//! `test-gateway.zignsec.com` for the two-factor SMS and phone APIs, for test
-//! suites, benchmarks and demos. It applies the SDK's own validation rules
-//! (from [`zignsec::validate`]), walks SMS sessions through
+//! `test-gateway.zignsec.com` for the two-factor SMS, phone and email APIs,
+//! for test suites, benchmarks and demos. It applies the SDK's own validation
+//! rules (from [`zignsec::validate`]), walks SMS sessions through
 //! `pending → dispatched → delivered` (or `failed` for a recipient ending in
-//! `0000`), serves a hosted code-entry page for phone verification, POSTs
-//! signed webhooks to loopback URLs, and has a test-control API under
-//! `/_mock/` (session state, forced statuses, fault injection, stats).
+//! `0000`), serves hosted code-entry pages for phone and email verification,
+//! POSTs signed webhooks to loopback URLs, and has a test-control API under
+//! `/_mock/` (session state, forced statuses, session errors, fault
+//! injection, stats). The control API and the hosted pages answer loopback
+//! peers only, unless [`MockConfig::allow_remote`] is set.
 //!
 //! Use it in-process from a plain `#[test]` (it runs on its own thread and
 //! runtime, so it also works from inside another tokio runtime):
@@ -23,11 +25,15 @@
 //! or as the `zignsec-mock` binary, whose first line of stdout is
 //! `listening on http://127.0.0.1:<port>`.
 
+mod access;
 mod api;
+mod auth;
 mod control;
+mod email;
 mod page;
 mod server;
 mod state;
+mod stats;
 mod webhook;
 
 use std::fmt;
@@ -38,21 +44,68 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
+pub use access::is_loopback_host;
+
 /// The webhook secret used when none is configured.
 pub const DEFAULT_WEBHOOK_SECRET: &str = "mock-webhook-secret";
 /// The time an SMS takes from `pending` to `delivered` when none is configured.
 pub const DEFAULT_SMS_DELIVERY: Duration = Duration::from_millis(200);
 /// Request bodies larger than this get a 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-/// The `integration_id` carried by every webhook event.
-pub const INTEGRATION_ID: &str = "mock-integration";
+/// How long a request body may take to arrive once its headers are in; a
+/// body still trickling in after that is answered 408.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Which request header carries the API key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AuthScheme {
+    /// `Authorization: <key>` (the raw key, no `Bearer`): the seeds' scheme.
+    Authorization,
+    /// `Zs-Product-Key: <key>`: ZignSec's newer products.
+    ProductKey,
+    /// Either header (the default).
+    #[default]
+    Any,
+}
+
+impl AuthScheme {
+    /// The flag spelling: `authorization`, `product-key` or `any`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthScheme::Authorization => "authorization",
+            AuthScheme::ProductKey => "product-key",
+            AuthScheme::Any => "any",
+        }
+    }
+}
+
+impl std::str::FromStr for AuthScheme {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "authorization" => Ok(AuthScheme::Authorization),
+            "product-key" => Ok(AuthScheme::ProductKey),
+            "any" => Ok(AuthScheme::Any),
+            other => Err(format!(
+                "unknown auth scheme {other:?} (authorization, product-key or any)"
+            )),
+        }
+    }
+}
 
 /// How a [`MockServer`] behaves.
 #[derive(Clone)]
 pub struct MockConfig {
-    /// The only API key accepted (header `Authorization: <key>`). `None`
-    /// accepts any non-empty key.
+    /// The API key accepted. `None` (and no secondary key) accepts any
+    /// non-empty key.
     pub api_key: Option<String>,
+    /// A second accepted key, as in ZignSec's primary/secondary pairs (for
+    /// key-rotation tests): either key passes.
+    pub secondary_api_key: Option<String>,
+    /// Which header carries the key; with a fixed scheme a key in the other
+    /// header is a 401.
+    pub auth_scheme: AuthScheme,
     /// The secret webhooks are signed with (`X-ZignSec-Hmac-SHA256`).
     pub webhook_secret: String,
     /// Time from `pending` to the final SMS status; `dispatched` comes at half.
@@ -61,16 +114,30 @@ pub struct MockConfig {
     pub host: String,
     /// Port to listen on; `0` (the default) picks a free one.
     pub port: u16,
+    /// Let non-loopback peers use the control API (`/_mock/…`) and the hosted
+    /// pages (`/2fa-ui/…`). Off by default: those need no key and show codes,
+    /// phone numbers and email addresses.
+    pub allow_remote: bool,
+    /// The status a successful create answers (200 by default; the real
+    /// gateway may answer 201). Anything outside 200..=299 counts as 200.
+    pub create_status: u16,
+    /// Time allowed for a request body once its headers are read (408 after).
+    pub body_read_timeout: Duration,
 }
 
 impl Default for MockConfig {
     fn default() -> Self {
         MockConfig {
             api_key: None,
+            secondary_api_key: None,
+            auth_scheme: AuthScheme::Any,
             webhook_secret: DEFAULT_WEBHOOK_SECRET.to_string(),
             sms_delivery: DEFAULT_SMS_DELIVERY,
             host: "127.0.0.1".to_string(),
             port: 0,
+            allow_remote: false,
+            create_status: 200,
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
         }
     }
 }
@@ -79,10 +146,18 @@ impl fmt::Debug for MockConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MockConfig")
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field(
+                "secondary_api_key",
+                &self.secondary_api_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field("auth_scheme", &self.auth_scheme)
             .field("webhook_secret", &"<redacted>")
             .field("sms_delivery", &self.sms_delivery)
             .field("host", &self.host)
             .field("port", &self.port)
+            .field("allow_remote", &self.allow_remote)
+            .field("create_status", &self.create_status)
+            .field("body_read_timeout", &self.body_read_timeout)
             .finish()
     }
 }

@@ -1,6 +1,8 @@
-//! The hosted phone-verification page (`/2fa-ui/2fa/phone/{id}`): send a code,
-//! type it, a wrong code offers a new one, cancel; then a 303 to the caller's
-//! `redirect_success` / `redirect_failure` (or to a small result page).
+//! The hosted verification pages, phone (`/2fa-ui/2fa/phone/{id}`, the code
+//! goes by SMS) and email (`/2fa-ui/2fa/email/{id}`, the code goes by email):
+//! send a code, type it, a wrong code offers a new one, cancel; then a 303 to
+//! the caller's `redirect_success` / `redirect_failure` (or to a small result
+//! page). Both pages have the same forms and fields; only the words differ.
 //!
 //! Plain HTML forms, no script and no external assets, so a browser and a test
 //! doing `application/x-www-form-urlencoded` POSTs drive it the same way.
@@ -8,14 +10,85 @@
 use std::sync::Arc;
 
 use axum::body::Body;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use rand::Rng;
 use serde::Deserialize;
 
 use crate::api::{read_body, Id};
-use crate::state::{lock, phone_is_final, App, Kind};
+use crate::state::{lock, verification_is_final, App, Kind};
+
+/// What differs between the phone page and the email page.
+#[derive(Debug, Clone, Copy)]
+struct Words {
+    /// How the code travels: "SMS" / "email".
+    channel: &'static str,
+    /// The page's title and heading.
+    title: &'static str,
+    /// The `id` of the element showing the masked recipient.
+    recipient_id: &'static str,
+    verified_title: &'static str,
+    verified_text: &'static str,
+}
+
+fn words(kind: Kind) -> Words {
+    match kind {
+        Kind::Email => Words {
+            channel: "email",
+            title: "Verify your email address",
+            recipient_id: "email",
+            verified_title: "Email verified",
+            verified_text: "Your email address is verified.",
+        },
+        Kind::Phone | Kind::Sms => Words {
+            channel: "SMS",
+            title: "Verify your phone number",
+            recipient_id: "phone",
+            verified_title: "Phone verified",
+            verified_text: "Your phone number is verified.",
+        },
+    }
+}
+
+/// The five routes of one kind's page, under `/2fa-ui/2fa/<kind>/{id}`.
+pub(crate) fn routes(kind: Kind) -> Router<Arc<App>> {
+    let base = format!("/2fa-ui/2fa/{}/{{id}}", kind.as_str());
+    Router::new()
+        .route(
+            &base,
+            get(
+                move |app: State<Arc<App>>,
+                      id: Id,
+                      query: Result<Query<PageQuery>, QueryRejection>| {
+                    show(kind, app, id, query)
+                },
+            ),
+        )
+        .route(
+            &format!("{base}/send"),
+            post(move |app: State<Arc<App>>, id: Id| send(kind, app, id)),
+        )
+        .route(
+            &format!("{base}/verify"),
+            post(
+                move |app: State<Arc<App>>, id: Id, headers: HeaderMap, body: Body| {
+                    verify(kind, app, id, headers, body)
+                },
+            ),
+        )
+        .route(
+            &format!("{base}/cancel"),
+            post(move |app: State<Arc<App>>, id: Id| cancel(kind, app, id)),
+        )
+        .route(
+            &format!("{base}/result"),
+            get(move |app: State<Arc<App>>, id: Id| result(kind, app, id)),
+        )
+}
 
 /// Wrong codes after which the session fails.
 pub(crate) const MAX_WRONG_CODES: u32 = 3;
@@ -53,7 +126,7 @@ fn layout(title: &str, inner: &str) -> String {
 <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
 <title>{title}</title><style>{STYLE}</style></head><body><main>\
 <div class=\"brand\">ZignSec &middot; offline test gateway</div>{inner}\
-<footer>This is zignsec-mock: no SMS is really sent. Tests read the code from \
+<footer>This is zignsec-mock: no SMS or email is really sent. Tests read the code from \
 <code>GET /_mock/sessions/&lt;id&gt;</code> (<code>last_code</code>).</footer>\
 </main></body></html>",
         title = esc(title)
@@ -88,43 +161,46 @@ fn see_other(location: &str) -> Response {
         .into_response()
 }
 
-fn page_path(id: &str) -> String {
-    format!("/2fa-ui/2fa/phone/{id}")
+fn page_path(kind: Kind, id: &str) -> String {
+    format!("/2fa-ui/2fa/{}/{id}", kind.as_str())
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 pub(crate) struct PageQuery {
     notice: Option<String>,
 }
 
-/// `GET /2fa-ui/2fa/phone/{id}`
-pub(crate) async fn show(
+/// `GET /2fa-ui/2fa/<kind>/{id}`
+async fn show(
+    kind: Kind,
     State(app): State<Arc<App>>,
     Id(id): Id,
-    query: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+    query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Response {
     let notice = query.ok().and_then(|Query(q)| q.notice);
     let snapshot = {
         let sessions = lock(&app.sessions);
         match sessions.get(&id.to_ascii_lowercase()) {
-            Some(s) if s.kind == Kind::Phone => Some((
+            Some(s) if s.kind == kind => Some((
                 s.id.clone(),
                 s.status.clone(),
-                s.phone_number.clone().unwrap_or_default(),
+                masked_recipient(s),
                 s.codes_sent,
                 s.wrong_codes,
             )),
             _ => None,
         }
     };
-    let Some((id, status, phone, codes_sent, wrong_codes)) = snapshot else {
+    let Some((id, status, masked, codes_sent, wrong_codes)) = snapshot else {
         return not_found_page();
     };
-    let base = page_path(&id);
-    if phone_is_final(&status) {
-        return result_page(&id, &status);
+    let base = page_path(kind, &id);
+    let w = words(kind);
+    if verification_is_final(&status) {
+        return result_page(kind, &id, &status);
     }
-    let masked = esc(&zignsec::validate::mask_phone(&phone));
+    let masked = esc(&masked);
+    let (channel, recipient_id) = (w.channel, w.recipient_id);
     let left = MAX_WRONG_CODES.saturating_sub(wrong_codes);
     let notice_html = match notice.as_deref() {
         Some("sent") => format!(
@@ -137,8 +213,9 @@ try again, or send a new code.</p>",
         ),
         Some("no_code") => "<p id=\"notice\" class=\"notice err\" role=\"alert\">Send a code first.</p>"
             .to_string(),
-        Some("invalid") => "<p id=\"notice\" class=\"notice err\" role=\"alert\">Enter the 5-digit code from the SMS.</p>"
-            .to_string(),
+        Some("invalid") => format!(
+            "<p id=\"notice\" class=\"notice err\" role=\"alert\">Enter the 5-digit code from the {channel}.</p>"
+        ),
         _ => String::new(),
     };
     let send_label = if codes_sent == 0 {
@@ -164,24 +241,38 @@ maxlength=\"5\" placeholder=\"12345\" required autofocus>\
     };
     let intro = if codes_sent == 0 {
         format!(
-            "<p>We will send a 5-digit code by SMS to <strong id=\"phone\">{masked}</strong>.</p>"
+            "<p>We will send a 5-digit code by {channel} to <strong id=\"{recipient_id}\">{masked}</strong>.</p>"
         )
     } else {
-        format!("<p>Enter the 5-digit code we sent to <strong id=\"phone\">{masked}</strong>.</p>")
+        format!(
+            "<p>Enter the 5-digit code we sent to <strong id=\"{recipient_id}\">{masked}</strong>.</p>"
+        )
     };
     let cancel_form = format!(
         "<form id=\"cancel-form\" method=\"post\" action=\"{base}/cancel\">\
 <button id=\"cancel\" class=\"secondary\" type=\"submit\">Cancel</button></form>"
     );
     let inner = format!(
-        "<h1>Verify your phone number</h1>{intro}{notice_html}{code_form}{send_form}{cancel_form}"
+        "<h1>{title}</h1>{intro}{notice_html}{code_form}{send_form}{cancel_form}",
+        title = w.title
     );
-    page_response(StatusCode::OK, "Verify your phone number", &inner)
+    page_response(StatusCode::OK, w.title, &inner)
 }
 
-fn result_page(id: &str, status: &str) -> Response {
+/// The recipient as the page shows it: `+*********67`, `j***@example.com`.
+fn masked_recipient(s: &crate::state::Session) -> String {
+    match s.kind {
+        Kind::Email => crate::email::mask(s.email_address.as_deref().unwrap_or_default()),
+        Kind::Phone | Kind::Sms => {
+            zignsec::validate::mask_phone(s.phone_number.as_deref().unwrap_or_default())
+        }
+    }
+}
+
+fn result_page(kind: Kind, id: &str, status: &str) -> Response {
+    let w = words(kind);
     let (title, text) = match status {
-        "finished" | "accepted" => ("Phone verified", "Your phone number is verified."),
+        "finished" | "accepted" => (w.verified_title, w.verified_text),
         "failed" => (
             "Verification failed",
             "Too many wrong codes: the verification failed.",
@@ -198,15 +289,15 @@ fn result_page(id: &str, status: &str) -> Response {
     page_response(StatusCode::OK, title, &inner)
 }
 
-/// `GET /2fa-ui/2fa/phone/{id}/result`: where a session without a caller
+/// `GET /2fa-ui/2fa/<kind>/{id}/result`: where a session without a caller
 /// redirect ends.
-pub(crate) async fn result(State(app): State<Arc<App>>, Id(id): Id) -> Response {
+async fn result(kind: Kind, State(app): State<Arc<App>>, Id(id): Id) -> Response {
     let status = lock(&app.sessions)
         .get(&id.to_ascii_lowercase())
-        .filter(|s| s.kind == Kind::Phone)
+        .filter(|s| s.kind == kind)
         .map(|s| (s.id.clone(), s.status.clone()));
     match status {
-        Some((id, status)) => result_page(&id, &status),
+        Some((id, status)) => result_page(kind, &id, &status),
         None => not_found_page(),
     }
 }
@@ -216,18 +307,18 @@ fn final_location(base: &str, redirect: Option<&str>) -> String {
     redirect.map_or_else(|| format!("{base}/result"), str::to_string)
 }
 
-/// `POST /2fa-ui/2fa/phone/{id}/send`: a new random 5-digit code.
-pub(crate) async fn send(State(app): State<Arc<App>>, Id(id): Id) -> Response {
+/// `POST /2fa-ui/2fa/<kind>/{id}/send`: a new random 5-digit code.
+async fn send(kind: Kind, State(app): State<Arc<App>>, Id(id): Id) -> Response {
     let code = format!("{:05}", rand::rng().random_range(0..100_000u32));
     let mut sessions = lock(&app.sessions);
     let Some(s) = sessions
         .get_mut(&id.to_ascii_lowercase())
-        .filter(|s| s.kind == Kind::Phone)
+        .filter(|s| s.kind == kind)
     else {
         return not_found_page();
     };
-    let base = page_path(&s.id);
-    if phone_is_final(&s.status) {
+    let base = page_path(kind, &s.id);
+    if verification_is_final(&s.status) {
         return see_other(&base);
     }
     s.last_code = Some(code);
@@ -235,14 +326,15 @@ pub(crate) async fn send(State(app): State<Arc<App>>, Id(id): Id) -> Response {
     see_other(&format!("{base}?notice=sent"))
 }
 
-/// `POST /2fa-ui/2fa/phone/{id}/verify` with form field `code`.
-pub(crate) async fn verify(
+/// `POST /2fa-ui/2fa/<kind>/{id}/verify` with form field `code`.
+async fn verify(
+    kind: Kind,
     State(app): State<Arc<App>>,
     Id(id): Id,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let bytes = match read_body(&headers, body).await {
+    let bytes = match read_body(&headers, body, app.config.body_read_timeout).await {
         Ok(b) => b,
         Err(r) => return r,
     };
@@ -250,12 +342,12 @@ pub(crate) async fn verify(
     let mut sessions = lock(&app.sessions);
     let Some(s) = sessions
         .get_mut(&id.to_ascii_lowercase())
-        .filter(|s| s.kind == Kind::Phone)
+        .filter(|s| s.kind == kind)
     else {
         return not_found_page();
     };
-    let base = page_path(&s.id);
-    if phone_is_final(&s.status) {
+    let base = page_path(kind, &s.id);
+    if verification_is_final(&s.status) {
         return see_other(&base);
     }
     let Some(expected) = s.last_code.clone() else {
@@ -285,17 +377,17 @@ fn form_code(body: &[u8]) -> Option<String> {
         .map(|(_, v)| v.trim().to_string())
 }
 
-/// `POST /2fa-ui/2fa/phone/{id}/cancel`
-pub(crate) async fn cancel(State(app): State<Arc<App>>, Id(id): Id) -> Response {
+/// `POST /2fa-ui/2fa/<kind>/{id}/cancel`
+async fn cancel(kind: Kind, State(app): State<Arc<App>>, Id(id): Id) -> Response {
     let mut sessions = lock(&app.sessions);
     let Some(s) = sessions
         .get_mut(&id.to_ascii_lowercase())
-        .filter(|s| s.kind == Kind::Phone)
+        .filter(|s| s.kind == kind)
     else {
         return not_found_page();
     };
-    let base = page_path(&s.id);
-    if phone_is_final(&s.status) {
+    let base = page_path(kind, &s.id);
+    if verification_is_final(&s.status) {
         return see_other(&base);
     }
     s.set_status("cancelled");

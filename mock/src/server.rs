@@ -1,7 +1,9 @@
 //! The accept loop (to count TCP connections), the per-connection HTTP/1.1
-//! service, and what wraps every request: stats, faults, `x-request-id`.
+//! service, and what wraps every request: the loopback-only rule, stats,
+//! faults, `x-request-id`.
 
 use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,12 +19,15 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{oneshot, Notify};
 use tower::ServiceExt;
 
-use crate::state::{App, Fault};
+use crate::access::{self, is_control};
+use crate::state::{App, Fault, Kind};
 use crate::{api, control, page};
 
 /// Per-connection state.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Conn {
+    /// The client's address (the loopback-only rule looks at it).
+    peer: SocketAddr,
     /// Whether this connection has carried a gateway (non-`/_mock`) request.
     api: AtomicBool,
     /// Signalled by a `drop` fault: close the connection without answering.
@@ -39,16 +44,18 @@ pub(crate) fn router(app: Arc<App>) -> Router {
             "/core/api/sessions/two_factor_auth/phone",
             post(api::create_phone),
         )
+        .route(
+            "/core/api/sessions/two_factor_auth/email",
+            post(api::create_email),
+        )
         .route("/core/api/sessions/{session_id}", get(api::get_session))
-        .route("/2fa-ui/2fa/phone/{id}", get(page::show))
-        .route("/2fa-ui/2fa/phone/{id}/send", post(page::send))
-        .route("/2fa-ui/2fa/phone/{id}/verify", post(page::verify))
-        .route("/2fa-ui/2fa/phone/{id}/cancel", post(page::cancel))
-        .route("/2fa-ui/2fa/phone/{id}/result", get(page::result))
+        .merge(page::routes(Kind::Phone))
+        .merge(page::routes(Kind::Email))
         .route("/_mock/health", get(control::health))
         .route("/_mock/sessions", get(control::list_sessions))
         .route("/_mock/sessions/{id}", get(control::get_session))
         .route("/_mock/sessions/{id}/status", post(control::force_status))
+        .route("/_mock/sessions/{id}/errors", post(control::set_errors))
         .route(
             "/_mock/faults",
             post(control::add_faults)
@@ -70,9 +77,9 @@ pub(crate) async fn run(app: Arc<App>, listener: TcpListener, mut shutdown: ones
         tokio::select! {
             _ = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => {
+                Ok((stream, peer)) => {
                     app.stats.connections.fetch_add(1, Ordering::Relaxed);
-                    tokio::spawn(serve_connection(Arc::clone(&app), router.clone(), stream));
+                    tokio::spawn(serve_connection(Arc::clone(&app), router.clone(), stream, peer));
                 }
                 // Out of file descriptors or a connection reset before accept:
                 // pause briefly rather than spin, then go on.
@@ -82,9 +89,13 @@ pub(crate) async fn run(app: Arc<App>, listener: TcpListener, mut shutdown: ones
     }
 }
 
-async fn serve_connection(app: Arc<App>, router: Router, stream: TcpStream) {
+async fn serve_connection(app: Arc<App>, router: Router, stream: TcpStream, peer: SocketAddr) {
     let _ = stream.set_nodelay(true);
-    let conn = Arc::new(Conn::default());
+    let conn = Arc::new(Conn {
+        peer,
+        api: AtomicBool::new(false),
+        drop: Notify::new(),
+    });
     let service = {
         let conn = Arc::clone(&conn);
         hyper::service::service_fn(move |req: Request<Incoming>| {
@@ -105,10 +116,6 @@ async fn serve_connection(app: Arc<App>, router: Router, stream: TcpStream) {
     }
 }
 
-fn is_control(path: &str) -> bool {
-    path == "/_mock" || path.starts_with("/_mock/")
-}
-
 async fn handle(
     app: Arc<App>,
     router: Router,
@@ -116,39 +123,48 @@ async fn handle(
     req: Request<Incoming>,
 ) -> Response {
     let path = req.uri().path().to_string();
-    let mut response = if is_control(&path) {
-        call(router, req).await
-    } else {
-        let method = req.method().as_str().to_string();
-        app.stats.record_request(&method, &path);
-        if !conn.api.swap(true, Ordering::Relaxed) {
-            app.stats.api_connections.fetch_add(1, Ordering::Relaxed);
-        }
-        match app.take_fault(&method, &path) {
-            None => call(router, req).await,
-            Some(fault) if fault.drop || fault.responds() => {
-                // Read the whole request first, as the real gateway would
-                // before failing (and so the client sees the fault, not a
-                // reset while it was still writing).
-                let (parts, body) = req.into_parts();
-                let _ = api::read_body(&parts.headers, Body::new(body)).await;
-                if let Some(delay) = fault.delay {
-                    tokio::time::sleep(delay).await;
-                }
-                if fault.drop {
-                    conn.drop.notify_one();
-                    return std::future::pending().await;
-                }
-                fault_response(&fault)
+    let keyless = is_control(&path) || access::is_page(&path);
+    let mut response =
+        if keyless && !app.config.allow_remote && !access::is_loopback_peer(conn.peer.ip()) {
+            access::forbidden(&path)
+        } else if is_control(&path) {
+            call(router, req).await
+        } else {
+            let method = req.method().as_str().to_string();
+            app.stats.record_request(&method, &path);
+            if !conn.api.swap(true, Ordering::Relaxed) {
+                app.stats.api_connections.fetch_add(1, Ordering::Relaxed);
             }
-            Some(fault) => {
-                if let Some(delay) = fault.delay {
-                    tokio::time::sleep(delay).await;
+            match app.take_fault(&method, &path) {
+                None => call(router, req).await,
+                Some(fault) if fault.drop || fault.responds() => {
+                    // Read the whole request first, as the real gateway would
+                    // before failing (and so the client sees the fault, not a
+                    // reset while it was still writing).
+                    let (parts, body) = req.into_parts();
+                    let _ = api::read_body(
+                        &parts.headers,
+                        Body::new(body),
+                        app.config.body_read_timeout,
+                    )
+                    .await;
+                    if let Some(delay) = fault.delay {
+                        tokio::time::sleep(delay).await;
+                    }
+                    if fault.drop {
+                        conn.drop.notify_one();
+                        return std::future::pending().await;
+                    }
+                    fault_response(&fault)
                 }
-                call(router, req).await
+                Some(fault) => {
+                    if let Some(delay) = fault.delay {
+                        tokio::time::sleep(delay).await;
+                    }
+                    call(router, req).await
+                }
             }
-        }
-    };
+        };
     if let Ok(id) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()) {
         response.headers_mut().insert("x-request-id", id);
     }

@@ -2,14 +2,14 @@
 //! short `std::sync::Mutex` section, never held across an `.await`.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Map, Value};
 use tokio::sync::mpsc;
 
-use crate::{MockConfig, INTEGRATION_ID};
+use crate::stats::Stats;
+use crate::MockConfig;
 
 /// Most webhook delivery records kept per session (older ones are dropped).
 const MAX_DELIVERY_RECORDS: usize = 200;
@@ -30,6 +30,7 @@ pub(crate) fn now_unix_ms() -> u64 {
 pub(crate) enum Kind {
     Sms,
     Phone,
+    Email,
 }
 
 impl Kind {
@@ -37,13 +38,48 @@ impl Kind {
         match self {
             Kind::Sms => "sms",
             Kind::Phone => "phone",
+            Kind::Email => "email",
+        }
+    }
+
+    /// The `integration_id` of this kind's webhook events.
+    pub(crate) fn integration_id(self) -> &'static str {
+        match self {
+            Kind::Sms => "Zignsec.v5.SMS",
+            Kind::Phone => "Zignsec.v5.Phone",
+            Kind::Email => "Zignsec.v5.Email",
+        }
+    }
+
+    /// Whether `status` is final for this kind, judged case-insensitively
+    /// as the SDK judges it.
+    pub(crate) fn is_final(self, status: &str) -> bool {
+        match self {
+            Kind::Sms => ["delivered", "failed"]
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(status)),
+            Kind::Phone | Kind::Email => verification_is_final(status),
         }
     }
 }
 
-/// Final phone statuses (after which the hosted page only shows the result).
-pub(crate) fn phone_is_final(status: &str) -> bool {
-    matches!(status, "finished" | "accepted" | "failed" | "cancelled")
+/// Final phone and email statuses (after which the hosted page only shows
+/// the result).
+pub(crate) fn verification_is_final(status: &str) -> bool {
+    ["finished", "accepted", "failed", "cancelled"]
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(status))
+}
+
+/// The webhook `event` for a session now in `status`.
+fn event_name(kind: Kind, status: &str) -> &'static str {
+    if kind.is_final(status) {
+        "session_finished"
+    } else if status.eq_ignore_ascii_case("created") {
+        "session_created"
+    } else {
+        "session_updated"
+    }
 }
 
 #[derive(Debug)]
@@ -55,6 +91,9 @@ pub(crate) struct Session {
     pub request: Value,
     pub number_of_message_parts: Option<u32>,
     pub phone_number: Option<String>,
+    pub email_address: Option<String>,
+    /// `data.errors` on reads (set through `POST /_mock/sessions/{id}/errors`).
+    pub errors: Vec<Value>,
     pub relay_state: Option<String>,
     pub webhook: Option<String>,
     pub redirect_success: Option<String>,
@@ -90,6 +129,14 @@ impl Session {
                     data.insert("phone_number".into(), json!(p));
                 }
             }
+            Kind::Email => {
+                if let Some(e) = &self.email_address {
+                    data.insert("email_address".into(), json!(e));
+                }
+            }
+        }
+        if !self.errors.is_empty() {
+            data.insert("errors".into(), json!(self.errors));
         }
         json!({ "data": data })
     }
@@ -112,6 +159,12 @@ impl Session {
         if let Some(p) = &self.phone_number {
             v.insert("phone_number".into(), json!(p));
         }
+        if let Some(e) = &self.email_address {
+            v.insert("email_address".into(), json!(e));
+        }
+        if !self.errors.is_empty() {
+            v.insert("errors".into(), json!(self.errors));
+        }
         if let Some(u) = &self.redirect_url {
             v.insert("redirect_url".into(), json!(u));
         }
@@ -124,19 +177,24 @@ impl Session {
         Value::Object(v)
     }
 
-    /// The webhook body for the current status.
+    /// The webhook body for the current status, in the flat v5 shape:
+    /// `{"event","id","integration_id","number_of_message_parts"? (SMS),
+    /// "relay_state" (null when none),"status","workflow_session_id"}`.
     fn event_body(&self) -> Vec<u8> {
         let mut e = Map::new();
-        e.insert("event".into(), json!("status_changed"));
+        e.insert("event".into(), json!(event_name(self.kind, &self.status)));
         e.insert("id".into(), json!(self.id));
-        e.insert("integration_id".into(), json!(INTEGRATION_ID));
-        if let Some(r) = &self.relay_state {
-            e.insert("relay_state".into(), json!(r));
+        e.insert("integration_id".into(), json!(self.kind.integration_id()));
+        if self.kind == Kind::Sms {
+            if let Some(n) = self.number_of_message_parts {
+                e.insert("number_of_message_parts".into(), json!(n));
+            }
         }
+        e.insert("relay_state".into(), json!(self.relay_state));
         e.insert("status".into(), json!(self.status));
-        if let Some(n) = self.number_of_message_parts {
-            e.insert("number_of_message_parts".into(), json!(n));
-        }
+        // The mock's sessions are not part of a larger workflow: the
+        // workflow session is the session itself.
+        e.insert("workflow_session_id".into(), json!(self.id));
         serde_json::to_vec(&Value::Object(e)).unwrap_or_default()
     }
 
@@ -160,6 +218,7 @@ impl Session {
             _ => {
                 let record = json!({
                     "url": url,
+                    "event": event_name(self.kind, status),
                     "event_status": status,
                     "attempt": 0,
                     "status": null,
@@ -218,42 +277,6 @@ impl Fault {
             "drop": self.drop,
             "body_bytes": self.body_bytes,
         })
-    }
-}
-
-#[derive(Debug, Default)]
-pub(crate) struct Stats {
-    pub connections: AtomicU64,
-    pub api_connections: AtomicU64,
-    pub requests_total: AtomicU64,
-    pub requests: Mutex<HashMap<String, u64>>,
-}
-
-impl Stats {
-    pub(crate) fn record_request(&self, method: &str, path: &str) {
-        self.requests_total.fetch_add(1, Ordering::Relaxed);
-        let key = format!("{method} {path}");
-        *lock(&self.requests).entry(key).or_insert(0) += 1;
-    }
-
-    pub(crate) fn to_json(&self) -> Value {
-        let requests: Map<String, Value> = lock(&self.requests)
-            .iter()
-            .map(|(k, v)| (k.clone(), json!(v)))
-            .collect();
-        json!({
-            "connections": self.connections.load(Ordering::Relaxed),
-            "api_connections": self.api_connections.load(Ordering::Relaxed),
-            "requests": requests,
-            "requests_total": self.requests_total.load(Ordering::Relaxed),
-        })
-    }
-
-    pub(crate) fn reset(&self) {
-        self.connections.store(0, Ordering::Relaxed);
-        self.api_connections.store(0, Ordering::Relaxed);
-        self.requests_total.store(0, Ordering::Relaxed);
-        lock(&self.requests).clear();
     }
 }
 

@@ -29,10 +29,9 @@ pub(crate) async fn worker(
     mut rx: mpsc::UnboundedReceiver<Vec<u8>>,
 ) {
     while let Some(body) = rx.recv().await {
-        let event_status = serde_json::from_slice::<serde_json::Value>(&body)
-            .ok()
-            .and_then(|v| v.get("status").cloned())
-            .unwrap_or(serde_json::Value::Null);
+        let event = serde_json::from_slice::<serde_json::Value>(&body).unwrap_or_default();
+        let event_status = event.get("status").cloned().unwrap_or_default();
+        let event_name = event.get("event").cloned().unwrap_or_default();
         let mut backoff = FIRST_BACKOFF;
         for attempt in 1..=ATTEMPTS {
             let timestamp = SystemTime::now()
@@ -56,6 +55,7 @@ pub(crate) async fn worker(
             let delivered = matches!(result, Ok(code) if (200..300).contains(&code));
             let record = json!({
                 "url": url.as_str(),
+                "event": event_name,
                 "event_status": event_status,
                 "attempt": attempt,
                 "status": result.as_ref().ok(),

@@ -341,3 +341,89 @@ fn many_concurrent_keep_alive_clients() {
     assert_eq!(v["requests"][format!("GET /core/api/sessions/{id}")], 1600);
     assert!(elapsed < Duration::from_secs(20), "{elapsed:?}");
 }
+
+#[test]
+fn session_errors_appear_on_reads() {
+    let m = start();
+    let base = m.url();
+    let sms = new_sms(&base, &sms_body("+46701234567"));
+    let (phone, _) = new_phone(
+        &base,
+        &json!({"metadata": {"phone_number": "+46701234567"}}),
+    );
+    let (email, _) = new_email(&base, &email_body("jane@example.com"));
+    let errors = json!([
+        {"code": "blocked_number", "description": "the operator refused the number"},
+        {"code": "e2", "description": "second reason"},
+    ]);
+    for id in [&sms, &phone, &email] {
+        let read = format!("/core/api/sessions/{id}");
+        assert!(get(&base, &read).json()["data"].get("errors").is_none());
+        let r = req(
+            &base,
+            "POST",
+            &format!("/_mock/sessions/{id}/errors"),
+            &[JSON],
+            json!({ "errors": errors }).to_string().as_bytes(),
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(r.json()["errors"], errors);
+        let r = get(&base, &read);
+        assert_eq!(r.status, 200);
+        assert_eq!(r.json()["data"]["errors"], errors);
+        assert_eq!(r.json()["data"]["id"], id.as_str());
+        // An empty list removes them.
+        let r = req(
+            &base,
+            "POST",
+            &format!("/_mock/sessions/{id}/errors"),
+            &[JSON],
+            br#"{"errors":[]}"#,
+        );
+        assert_eq!(r.status, 200);
+        assert!(get(&base, &read).json()["data"].get("errors").is_none());
+    }
+    // Refused bodies leave the errors as they were.
+    req(
+        &base,
+        "POST",
+        &format!("/_mock/sessions/{sms}/errors"),
+        &[JSON],
+        json!({ "errors": errors }).to_string().as_bytes(),
+    );
+    let p = format!("/_mock/sessions/{sms}/errors");
+    for bad in [
+        r#"{}"#,
+        r#"{"errors":{}}"#,
+        r#"{"errors":[{"code":"x"}]}"#,
+        r#"{"errors":[{"code":1,"description":"d"}]}"#,
+        r#"{"errors":[],"extra":1}"#,
+        "nope",
+    ] {
+        let r = req(&base, "POST", &p, &[JSON], bad.as_bytes());
+        assert_eq!(r.status, 400, "{bad}");
+    }
+    let many: Vec<_> = (0..101)
+        .map(|i| json!({"code": format!("c{i}"), "description": "d"}))
+        .collect();
+    let r = req(
+        &base,
+        "POST",
+        &p,
+        &[JSON],
+        json!({ "errors": many }).to_string().as_bytes(),
+    );
+    assert_eq!(r.status, 400);
+    assert_eq!(
+        get(&base, &format!("/core/api/sessions/{sms}")).json()["data"]["errors"],
+        errors
+    );
+    let r = req(
+        &base,
+        "POST",
+        "/_mock/sessions/26f5cc23-dbbb-45bb-a210-2818e70637bd/errors",
+        &[JSON],
+        br#"{"errors":[]}"#,
+    );
+    assert_eq!(r.status, 404);
+}

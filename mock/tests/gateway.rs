@@ -535,6 +535,10 @@ fn binary_prints_its_url_first_and_exits_cleanly_on_sigterm() {
         "--api-key",
         "--webhook-secret",
         "--sms-delivery-ms",
+        "--auth-scheme",
+        "--allow-remote",
+        "--create-status",
+        "--body-read-timeout-ms",
     ] {
         assert!(help.contains(flag), "--help lacks {flag}");
     }
@@ -564,4 +568,44 @@ fn dropping_the_server_frees_the_port() {
     assert_eq!(m.url(), format!("http://127.0.0.1:{port}"));
     drop(m);
     assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
+}
+
+#[test]
+fn creates_answer_the_configured_status() {
+    let m = start_with(MockConfig {
+        create_status: 201,
+        ..MockConfig::default()
+    });
+    let base = m.url();
+    let r = post_json(&base, SMS_PATH, &sms_body("+46701234567"));
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["data"]["status"], "pending");
+    let r = post_json(
+        &base,
+        PHONE_PATH,
+        &json!({"metadata": {"phone_number": "+46701234567"}}),
+    );
+    assert_eq!(r.status, 201);
+    let r = post_json(&base, EMAIL_PATH, &email_body("jane@example.com"));
+    assert_eq!(r.status, 201);
+    let id = r.json()["data"]["id"].as_str().unwrap().to_string();
+    // Reads and errors keep their own statuses.
+    assert_eq!(get(&base, &format!("/core/api/sessions/{id}")).status, 200);
+    assert_eq!(post_json(&base, SMS_PATH, &json!({})).status, 400);
+    // The default stays 200; a non-2xx setting counts as 200.
+    let m = start_with(MockConfig {
+        create_status: 500,
+        ..MockConfig::default()
+    });
+    assert_eq!(
+        post_json(&m.url(), SMS_PATH, &sms_body("+46701234567")).status,
+        200
+    );
+    for (arg, ok) in [("201", true), ("202", true), ("204", false), ("500", false)] {
+        let out = Command::new(env!("CARGO_BIN_EXE_zignsec-mock"))
+            .args(["--create-status", arg, "--version"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.success(), ok, "--create-status {arg}");
+    }
 }

@@ -22,15 +22,15 @@ fn sms_status_changes_are_posted_signed_and_in_order() {
         let r = hook.received();
         (r.len() >= 2).then_some(r)
     });
-    let statuses: Vec<String> = got
+    let statuses: Vec<(String, String)> = got
         .iter()
         .map(|c| {
             let sig = c.header(zignsec::SIGNATURE_HEADER).expect("signed");
             let event =
                 zignsec::verify_webhook(&c.body, sig, SECRET, zignsec::DEFAULT_TOLERANCE).unwrap();
             assert_eq!(event.id, id);
-            assert_eq!(event.event, "status_changed");
-            assert_eq!(event.integration_id.as_deref(), Some("mock-integration"));
+            assert_eq!(event.integration_id.as_deref(), Some("Zignsec.v5.SMS"));
+            assert_eq!(event.raw["workflow_session_id"], id.as_str());
             assert_eq!(event.relay_state.as_deref(), Some("user-42"));
             assert_eq!(event.number_of_message_parts, Some(1));
             assert!(zignsec::verify_webhook(
@@ -42,10 +42,16 @@ fn sms_status_changes_are_posted_signed_and_in_order() {
             .is_err());
             assert_eq!(c.path, "/hooks/zignsec?src=mock");
             assert_eq!(c.header("content-type"), Some("application/json"));
-            event.status
+            (event.event, event.status)
         })
         .collect();
-    assert_eq!(statuses, ["dispatched", "delivered"]);
+    assert_eq!(
+        statuses,
+        [
+            ("session_updated".to_string(), "dispatched".to_string()),
+            ("session_finished".to_string(), "delivered".to_string())
+        ]
+    );
     let s = state(&base, &id);
     let deliveries = s["webhook_deliveries"].as_array().unwrap();
     assert_eq!(deliveries.len(), 2);
@@ -88,8 +94,12 @@ fn failed_deliveries_are_retried_and_each_attempt_recorded() {
         )
         .unwrap();
         assert_eq!(e.status, "cancelled");
+        assert_eq!(e.event, "session_finished");
+        assert_eq!(e.integration_id.as_deref(), Some("Zignsec.v5.Phone"));
         assert_eq!(e.number_of_message_parts, None);
-        assert!(e.raw.get("relay_state").is_none());
+        assert!(e.raw.get("number_of_message_parts").is_none());
+        assert!(e.raw["relay_state"].is_null());
+        assert_eq!(e.relay_state, None);
     }
 }
 

@@ -295,6 +295,27 @@ def gen_webhooks():
         cases.append(c)
 
     add("valid_sms_event", sms_body, header(sms_body))
+    # The two shapes real v5 gateways send: flat SMS events, and the generic shape
+    # with the status under `result` (event names vary in case; kept as sent).
+    v5_sms_body = compact({
+        "event": "session_finished", "id": SMS_ID, "integration_id": "Zignsec.v5.SMS",
+        "number_of_message_parts": 1, "relay_state": "my-internal-user-id",
+        "status": "delivered", "workflow_session_id": SMS_ID,
+    })
+    v5_generic_body = compact({
+        "event": "Session_Updated", "id": PHONE_ID, "integration_id": "Zignsec.v5.Phone",
+        "relay_state": None,
+        "result": {"status": "failed", "errors": [{"code": "E_TOO_MANY_ATTEMPTS",
+                                                    "description": "three wrong codes"}]},
+        "workflow_session_id": PHONE_ID,
+    })
+    v5_email_created = compact({
+        "event": "SESSION_CREATED", "id": PHONE_ID, "integration_id": "Zignsec.v5.Email",
+        "relay_state": "signup-42", "status": "pending", "workflow_session_id": PHONE_ID,
+    })
+    add("v5_flat_sms_session_finished", v5_sms_body, header(v5_sms_body))
+    add("v5_generic_result_status_and_errors", v5_generic_body, header(v5_generic_body))
+    add("v5_email_event_name_in_upper_case", v5_email_created, header(v5_email_created))
     add("valid_phone_event_session_id_and_result_status", phone_body, header(phone_body))
     add("valid_status_in_result_with_parts", sms_result_body, header(sms_result_body))
     add("valid_minimal_body", minimal_body, header(minimal_body))
@@ -555,6 +576,7 @@ def gen_gateway_errors():
 # 4. Seeds: requests on the wire, responses parsed
 # ---------------------------------------------------------------------------
 
+# Finality is judged case-insensitively (`Finished` is final); the text is kept as sent.
 SMS_FINAL = {"delivered", "failed"}
 PHONE_FINAL = {"finished", "accepted", "failed", "cancelled"}
 
@@ -582,10 +604,10 @@ def wire_start_phone(args):
 def expect_for(op, data):
     if op == "send_sms":
         return {"id": data["id"], "status": data["status"],
-                "is_final": data["status"] in SMS_FINAL}
+                "is_final": data["status"].lower() in SMS_FINAL}
     if op == "start_phone_verification":
         return {"id": data["id"], "redirect_url": data["redirect_url"],
-                "status": data["status"], "is_final": data["status"] in PHONE_FINAL}
+                "status": data["status"], "is_final": data["status"].lower() in PHONE_FINAL}
     rd = data.get("request_data", {})
     md = rd.get("metadata", {})
     if op == "get_sms_session":
@@ -595,14 +617,14 @@ def expect_for(op, data):
                             "max_message_parts": md["max_message_parts"],
                             "relay_state": rd.get("relay_state"),
                             "webhook": rd.get("webhook")},
-                "is_final": data["status"] in SMS_FINAL}
+                "is_final": data["status"].lower() in SMS_FINAL}
     assert op == "get_phone_session"
     return {"id": data["id"], "status": data["status"], "phone_number": data["phone_number"],
             "request": {"phone_number": md["phone_number"], "locale": rd.get("locale"),
                         "redirect_success": rd.get("redirect_success"),
                         "redirect_failure": rd.get("redirect_failure"),
                         "relay_state": rd.get("relay_state"), "webhook": rd.get("webhook")},
-            "is_final": data["status"] in PHONE_FINAL}
+            "is_final": data["status"].lower() in PHONE_FINAL}
 
 
 def gen_seeds():
@@ -751,7 +773,12 @@ UUID = "26f5cc23-dbbb-45bb-a210-2818e70637bd"
 DEFAULTS = {
     "send_sms": {"to": "+46701234567", "from": "ZignSec", "message": "Your code is 12345"},
     "start_phone_verification": {"phone_number": "+46701234567"},
+    "start_email_verification": {"email_address": "jane@example.com", "locale": "En",
+                                 "redirect_success": "https://example.com/ok",
+                                 "redirect_failure": "https://example.com/fail"},
     "get_sms_session": {"session_id": UUID},
+    "get_email_session": {"session_id": UUID},
+    "wait_email_session": {"session_id": UUID},
     "get_phone_session": {"session_id": UUID},
     "wait_sms_session": {"session_id": UUID},
     "wait_phone_session": {"session_id": UUID},
@@ -961,9 +988,50 @@ def gen_bad_inputs():
     assert len(UUID[:35] + "/") == 36 and len("26f5cc23d-bbb-45bb-a210-2818e70637bd") == 36
     assert len("%2e%2e%2f" + UUID[9:]) == 36
     for op in ("get_sms_session", "get_phone_session", "wait_sms_session",
-               "wait_phone_session"):
+               "wait_phone_session", "get_email_session", "wait_email_session"):
         for label, v in session_ids:
             bad(op, "session_id", label, v)
+
+    # Email addresses (API.md "Operations"): local@domain, at most 254 characters; a
+    # local part of 1 to 64 characters without spaces, quotes (") or control
+    # characters, no leading/trailing/doubled dot; a domain of DNS labels with a dot.
+    emails = [
+        ("empty", ""),
+        ("no_at", "jane.example.com"),
+        ("two_ats_local_empty", "@example.com"),
+        ("no_domain", "jane@"),
+        ("domain_without_dot", "jane@localhost"),
+        ("double_dot_local", "a..b@x.se"),
+        ("leading_dot_local", ".jane@x.se"),
+        ("trailing_dot_local", "jane.@x.se"),
+        ("space_in_local", "ja ne@x.se"),
+        ("leading_space", " jane@x.se"),
+        ("trailing_newline", "jane@x.se\n"),
+        ("quoted_local", '"jane"@x.se'),
+        ("quote_inside", 'ja"ne@x.se'),
+        ("control_char", "ja\u0001ne@x.se"),
+        ("nul", "jane@x.se\u0000"),
+        ("local_65_chars", "a" * 65 + "@x.se"),
+        ("address_255_chars", "a" * 64 + "@" + ("b" * 60 + ".") * 3 + "b" * 4 + ".se"),
+        ("domain_label_starts_with_dash", "jane@-x.se"),
+        ("domain_label_ends_with_dash", "jane@x-.se"),
+        ("domain_double_dot", "jane@x..se"),
+        ("domain_underscore", "jane@x_y.se"),
+        ("domain_label_64_chars", "jane@" + "a" * 64 + ".se"),
+        ("domain_space", "jane@x .se"),
+        ("huge", HUGE),
+    ]
+    assert len(emails[16][1]) == 255, len(emails[16][1])
+    for label, v in emails:
+        bad("start_email_verification", "email_address", label, v)
+    for field in ("locale", "redirect_success", "redirect_failure"):
+        bad("start_email_verification", field, "empty", "")
+    bad("start_email_verification", "redirect_success", "http_non_loopback", "http://example.com/ok")
+    bad("start_email_verification", "redirect_failure", "relative", "/fail")
+    bad("start_email_verification", "locale", "space", "E n")
+    bad("start_email_verification", "webhook", "http_non_loopback", "http://example.com/hook")
+    bad("start_email_verification", "relay_state", "empty", "")
+    bad("start_email_verification", "csrf_token", "newline", "tok\nen")
 
     assert len(cases) >= 150, len(cases)
 
@@ -1005,6 +1073,23 @@ def gen_bad_inputs():
         valid_cases.append({"name": name, "op": op, "args": args})
 
     good("send_sms.defaults", "send_sms")
+    good("start_email_verification.defaults", "start_email_verification")
+    good("start_email_verification.short", "start_email_verification", email_address="a@b.se")
+    good("start_email_verification.idna_domain", "start_email_verification",
+         email_address="jane@räksmörgås.se")
+    good("start_email_verification.punycode_domain", "start_email_verification",
+         email_address="jane@xn--rksmrgs-5wao1o.se")
+    good("start_email_verification.plus_tag", "start_email_verification",
+         email_address="jane+2fa@example.com")
+    good("start_email_verification.apostrophe", "start_email_verification",
+         email_address="o'brien@example.ie")
+    good("start_email_verification.local_64_chars", "start_email_verification",
+         email_address="a" * 64 + "@x.se")
+    good("start_email_verification.address_254_chars", "start_email_verification",
+         email_address="a" * 64 + "@" + ("b" * 60 + ".") * 3 + "b" * 3 + ".se")
+    good("start_email_verification.loopback_redirects", "start_email_verification",
+         redirect_success="http://127.0.0.1:8080/ok", redirect_failure="http://localhost/fail")
+    assert len(valid_cases[-2]["args"]["email_address"]) == 254
     good("send_sms.to_7_digits", "send_sms", to="+1234567")
     good("send_sms.to_15_digits", "send_sms", to="+123456789012345")
     good("send_sms.from_1_char", "send_sms", **{"from": "Z"})
@@ -1053,12 +1138,67 @@ def gen_bad_inputs():
     }
 
 
+# ---------------------------------------------------------------------------
+# Auth schemes and key rotation (played against zignsec-mock started with `mock`)
+# ---------------------------------------------------------------------------
+
+def gen_auth():
+    A, B, X = "sk_test_key_A_4f1d2c9e", "sk_test_key_B_7a3e5b1d", "sk_test_revoked_0c9f8e"
+    cases = []
+
+    def case(name, mock_keys, mock_scheme, client, expect):
+        cases.append({"name": name,
+                      "mock": {"api_keys": mock_keys, "auth_scheme": mock_scheme},
+                      "client": client, "expect": expect})
+
+    for scheme in ("authorization", "product-key"):
+        other = "product-key" if scheme == "authorization" else "authorization"
+        case(f"{scheme}_only_gateway_accepts_{scheme}", [A], scheme,
+             {"api_key": A, "auth_scheme": scheme},
+             {"kind": "ok", "first_call_requests": 1, "second_call_requests": 1})
+        case(f"{scheme}_only_gateway_refuses_{other}", [A], scheme,
+             {"api_key": A, "auth_scheme": other},
+             {"kind": "authentication", "first_call_requests": 1})
+    case("default_scheme_is_authorization", [A], "authorization", {"api_key": A},
+         {"kind": "ok", "first_call_requests": 1, "second_call_requests": 1})
+    case("revoked_primary_rotates_to_secondary_and_sticks", [A, B], "any",
+         {"api_key": X, "secondary_api_key": B},
+         {"kind": "ok", "first_call_requests": 2, "second_call_requests": 1})
+    case("rotation_with_product_key", [A, B], "product-key",
+         {"api_key": X, "secondary_api_key": B, "auth_scheme": "product-key"},
+         {"kind": "ok", "first_call_requests": 2, "second_call_requests": 1})
+    case("working_primary_never_tries_secondary", [A, B], "any",
+         {"api_key": A, "secondary_api_key": X},
+         {"kind": "ok", "first_call_requests": 1, "second_call_requests": 1})
+    case("both_keys_refused_two_requests_then_authentication", [A], "any",
+         {"api_key": X, "secondary_api_key": "sk_test_also_revoked_9d"},
+         {"kind": "authentication", "first_call_requests": 2})
+    case("rotation_is_not_a_retry", [A, B], "any",
+         {"api_key": X, "secondary_api_key": B, "max_retries": 0},
+         {"kind": "ok", "first_call_requests": 2, "second_call_requests": 1})
+    return {
+        "description": (
+            "Auth schemes and key rotation. For each case start zignsec-mock with one "
+            "`--api-key` per entry of mock.api_keys and `--auth-scheme mock.auth_scheme`, "
+            "build a client with `client` (snake_case option names; base URL the mock's), "
+            "then call send_sms (to +46701234567, from ZignSec, message 'Your code is "
+            "12345') twice. The first call must end as expect.kind ('ok' or an error "
+            "kind); expect.first_call_requests is the POSTs the mock saw for it (a 401 "
+            "is retried at once, once, with the other key, not counted against "
+            "max_retries); when expect.kind is 'ok', the second call must succeed with "
+            "expect.second_call_requests POSTs (the working key is kept). No key may "
+            "appear in any error text."),
+        "cases": cases,
+    }
+
+
 def main():
     write("sms_parts.json", gen_sms_parts())
     write("webhooks.json", gen_webhooks())
     write("gateway_errors.json", gen_gateway_errors())
     write("seeds.json", gen_seeds())
     write("bad_inputs.json", gen_bad_inputs())
+    write("auth.json", gen_auth())
 
 
 if __name__ == "__main__":

@@ -196,6 +196,27 @@ pub fn state(base: &str, id: &str) -> Value {
 
 pub const SMS_PATH: &str = "/core/api/sessions/two_factor_auth/sms";
 pub const PHONE_PATH: &str = "/core/api/sessions/two_factor_auth/phone";
+pub const EMAIL_PATH: &str = "/core/api/sessions/two_factor_auth/email";
+
+/// A valid email-verification body (every required field).
+pub fn email_body(address: &str) -> Value {
+    serde_json::json!({
+        "locale": "sv-SE",
+        "metadata": {"email_address": address},
+        "redirect_success": "https://app.example/ok?x=1",
+        "redirect_failure": "https://app.example/fail",
+    })
+}
+
+pub fn new_email(base: &str, body: &Value) -> (String, String) {
+    let r = post_json(base, EMAIL_PATH, body);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v = r.json();
+    (
+        v["data"]["id"].as_str().unwrap().to_string(),
+        v["data"]["redirect_url"].as_str().unwrap().to_string(),
+    )
+}
 
 pub fn sms_body(to: &str) -> Value {
     serde_json::json!({
