@@ -395,3 +395,22 @@ def test_explicit_proxy_option(monkeypatch: pytest.MonkeyPatch) -> None:
             zignsec.Client(API_KEY, base_url="https://gateway.test", proxy="ftp://nope")
     finally:
         listener.close()
+
+
+def test_exit_hook_closes_every_client(fresh_mock: Mock) -> None:
+    """An atexit hook registered before ``import zignsec`` runs after zignsec's, which
+    has closed every live client by then."""
+    script = textwrap.dedent(f"""
+        import asyncio, atexit
+        live = {{}}
+        atexit.register(lambda: print("closed", live["c"].closed, live["a"].closed))
+        import zignsec
+        live["c"] = zignsec.Client({API_KEY!r}, base_url={fresh_mock.url!r})
+        live["a"] = zignsec.AsyncClient({API_KEY!r}, base_url={fresh_mock.url!r})
+        live["c"].send_sms("+46701234567", "hi", "ZignSec")
+        asyncio.run(live["a"].send_sms("+46701234567", "hi", "ZignSec"))
+    """)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZIGNSEC_")}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "closed True True"

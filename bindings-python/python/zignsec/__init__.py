@@ -12,8 +12,12 @@ package re-exports its native module ``zignsec._zignsec``.
 
 Logs go to the ``zignsec`` logger of the standard ``logging`` module (records are
 redacted: no keys, message text or codes; phone numbers masked). If the
-``ZIGNSEC_LOG`` environment variable is set, the core writes its own records to
-stderr instead.
+``ZIGNSEC_LOG`` environment variable names a level, the core writes its own records
+to stderr instead; ``off`` turns them off.
+
+Clients may be built before ``fork()`` (gunicorn ``--preload``, Celery prefork,
+``multiprocessing``): a child builds its own I/O threads and pool on its first call.
+At interpreter exit every live client is closed first.
 """
 
 from __future__ import annotations
