@@ -3,10 +3,14 @@
 //! On CPython up to 3.13 a thread that takes the GIL once finalisation has begun is
 //! ended with `pthread_exit()`; the forced unwind cannot pass the Rust frames between
 //! it and the thread's start, so glibc aborts the whole process. The SDK's I/O threads
-//! call into Python to settle asyncio futures and to log, and blocking calls re-take
-//! the GIL when their answer arrives. So every such entry goes through [`enter`], and
-//! `zignsec`'s `atexit` hook ([`_at_exit`], which runs before finalisation) closes the
-//! gate, waits for the threads already inside to leave, and closes every live client.
+//! call into Python to settle asyncio futures and to log; blocking calls re-take the
+//! GIL when their answer arrives, and Python threads run Python code from inside the
+//! SDK's Rust frames (building exceptions, reading the log level). So every such
+//! stretch holds an [`Entry`], and `zignsec`'s `atexit` hook ([`_at_exit`], which runs
+//! before finalisation) closes the gate, waits for the threads already inside to
+//! leave, and closes every live client. After that an I/O thread drops what it would
+//! have handed to Python, and a Python thread other than the exiting one gives up the
+//! GIL for good (as CPython 3.14 does with daemon threads) instead of re-entering.
 //!
 //! The gate is two atomics rather than a lock, so a child forked while an I/O thread
 //! was inside Python starts with a usable gate ([`_after_fork_in_child`]).
