@@ -45,6 +45,8 @@ pub(crate) fn to_exception<'py>(
     py: Python<'py>,
     err: &zignsec::Error,
 ) -> PyResult<Bound<'py, PyAny>> {
+    // The classes' `__init__` is Python code, run from a Rust frame.
+    let _inside = crate::lifecycle::enter_py(py);
     let kwargs = PyDict::new(py);
     kwargs.set_item("status", err.status())?;
     kwargs.set_item("code", err.gateway_code())?;

@@ -15,6 +15,7 @@
 //! The gate is two atomics rather than a lock, so a child forked while an I/O thread
 //! was inside Python starts with a usable gate ([`_after_fork_in_child`]).
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock, Weak};
 use std::thread::ThreadId;
@@ -38,8 +39,15 @@ const EXIT_WAIT: Duration = Duration::from_secs(2);
 /// A thread's permission to be in Python; the exit hook waits until none is held.
 pub(crate) struct Entry(());
 
+thread_local! {
+    /// Entries this thread holds (a nested one is always granted: the hook is
+    /// waiting for the outer one anyway).
+    static HELD: Cell<usize> = const { Cell::new(0) };
+}
+
 impl Drop for Entry {
     fn drop(&mut self) {
+        HELD.with(|h| h.set(h.get().saturating_sub(1)));
         INSIDE.fetch_sub(1, Ordering::SeqCst);
     }
 }
@@ -49,10 +57,11 @@ impl Drop for Entry {
 /// either the hook sees this thread or this thread sees the hook.)
 pub(crate) fn enter() -> Option<Entry> {
     INSIDE.fetch_add(1, Ordering::SeqCst);
-    if STOPPED.load(Ordering::SeqCst) {
+    if STOPPED.load(Ordering::SeqCst) && HELD.with(Cell::get) == 0 {
         INSIDE.fetch_sub(1, Ordering::SeqCst);
         return None;
     }
+    HELD.with(|h| h.set(h.get() + 1));
     Some(Entry(()))
 }
 
