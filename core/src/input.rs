@@ -16,9 +16,8 @@ use crate::models::{
 use crate::validate;
 
 /// A send's error raised before any request left says so.
-pub(crate) fn nothing_sent(mut err: Error) -> Error {
-    err.maybe_sent.get_or_insert(false);
-    err
+pub(crate) fn nothing_sent(err: Error) -> Error {
+    err.unless_known_not_sent()
 }
 
 fn json(value: &impl serde::Serialize) -> Result<Vec<u8>> {
