@@ -3,6 +3,8 @@
 import { test, before, after, beforeEach } from 'node:test'
 import assert from 'node:assert/strict'
 import util from 'node:util'
+import { Console } from 'node:console'
+import { Writable } from 'node:stream'
 import * as z from 'zignsec'
 import { startMock, vectors } from './mock.cjs'
 
@@ -222,8 +224,21 @@ test('gateway error bodies (shared vectors) via faults', async () => {
 
 // Every way an app commonly logs an error: none may carry message text, a code
 // or a full phone number (the properties themselves keep the real values).
+function consoleErrorText(err) {
+  let out = ''
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      out += chunk
+      done()
+    },
+  })
+  new Console({ stdout: sink, stderr: sink, colorMode: false }).error(err)
+  return out
+}
+
 function loggedForms(err) {
   return {
+    'console.error': consoleErrorText(err),
     inspect: util.inspect(err),
     'inspect deep': util.inspect(err, { depth: Infinity, showHidden: true }),
     '%o': util.format('%o', err),
@@ -260,6 +275,7 @@ test('a wait timeout is safe to log: no code, text or full number; details keep 
   assert.equal(err.details.id, sms.id)
   assert.equal(err.details.status, 'pending')
   assert.ok(!Object.keys(err).includes('details'))
+  assert.match(consoleErrorText(err), /WaitTimeoutError: session /)
   // What inspect does show: the kind, the session id and status, the polls made.
   const shown = util.inspect(err)
   assert.match(shown, /WaitTimeoutError/)
