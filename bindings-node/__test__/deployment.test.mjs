@@ -169,3 +169,43 @@ test('process.exit(0) with sends and reads in flight: exit code 0, no crash, 20 
   // The calls really were in flight: the gateway got them and was holding them.
   assert.ok(stats.requests_total >= 20, `the gateway saw ${stats.requests_total} requests`)
 })
+
+// cluster workers (and PM2's cluster mode) are fresh processes: each loads the
+// addon and builds its own client, whatever the primary did before forking.
+const CLUSTER_SCRIPT = `
+const cluster = require('node:cluster')
+const { Client } = require('zignsec')
+const [baseUrl, apiKey] = process.argv.slice(1)
+const sms = { to: '+46701234567', from: 'ZignSec', message: 'Your code is 12345' }
+const client = new Client({ apiKey, baseUrl, maxRetries: 0, timeoutMs: 3000 })
+;(async () => {
+  const s = await client.sendSms(sms)
+  await client.getSmsSession(s.id)
+  if (cluster.isPrimary) {
+    const codes = await Promise.all([0, 1, 2].map(() => new Promise((resolve) => {
+      cluster.fork({}).on('exit', resolve)
+    })))
+    await client.getSmsSession(s.id)
+    process.exit(codes.every((c) => c === 0) ? 0 : 5)
+  } else {
+    process.exit(0)
+  }
+})().catch((e) => { console.error(String(e)); process.exit(6) })
+`
+
+test('cluster workers each build their own client; the primary keeps working', async () => {
+  await mock.resetStats()
+  const child = spawn(process.execPath, ['-e', CLUSTER_SCRIPT, mock.url, mock.apiKey], {
+    cwd: new URL('..', import.meta.url),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  let stderr = ''
+  child.stderr.on('data', (d) => (stderr += d))
+  const killer = setTimeout(() => child.kill('SIGKILL'), 20000)
+  const [code, signal] = await new Promise((r) => child.on('exit', (c, s) => r([c, s])))
+  clearTimeout(killer)
+  assert.equal(signal, null, stderr)
+  assert.equal(code, 0, stderr)
+  // The primary's send, read and last read, and each worker's send and read.
+  assert.equal((await mock.stats()).requests_total, 3 + 3 * 2)
+})
