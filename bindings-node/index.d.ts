@@ -61,6 +61,14 @@ export interface ClientOptions {
   connectTimeoutMs?: number
   /** Retries after the first attempt, 0 to 10 (default 2; `ZIGNSEC_MAX_RETRIES`). */
   maxRetries?: number
+  /**
+   * The proxy for `https://` base URLs, used only as a CONNECT tunnel (so it
+   * never sees the key): a URL such as `'http://proxy.corp:3128'`, or `'none'`
+   * to ignore `HTTPS_PROXY` / `ALL_PROXY`. Default: from those variables
+   * (minus `NO_PROXY`). Loopback base URLs never go through a proxy, and
+   * `HTTP_PROXY` is never read.
+   */
+  proxy?: string
 }
 
 /** The `err.code` of every error kind, in API.md's order. */

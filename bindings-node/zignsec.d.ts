@@ -60,7 +60,10 @@ export type ZignSecErrorCode =
  * show the API key.
  *
  * Options left out fall back to `ZIGNSEC_API_KEY`, `ZIGNSEC_ENVIRONMENT`,
- * `ZIGNSEC_BASE_URL`, `ZIGNSEC_TIMEOUT` (seconds) and `ZIGNSEC_MAX_RETRIES`.
+ * `ZIGNSEC_BASE_URL`, `ZIGNSEC_TIMEOUT` (seconds) and `ZIGNSEC_MAX_RETRIES`;
+ * `proxy` (a URL, or `'none'`) to `HTTPS_PROXY` / `ALL_PROXY` minus `NO_PROXY`.
+ * A proxy is used only for `https://` base URLs, as a CONNECT tunnel, and never
+ * for a loopback base URL (`HTTP_PROXY` is not read).
  *
  * @throws {ConfigError} no API key, an unusable base URL or another bad option.
  * @throws {TypeError} an option of the wrong type, or an unknown option.
@@ -163,7 +166,9 @@ export interface ZignSecErrorProps {
 
 /**
  * Base class of every error this package raises (wrong argument types are
- * `TypeError`s instead). The message never contains the API key.
+ * `TypeError`s instead). Safe to log: the message never contains the API key,
+ * message text, codes or a full phone number, and `util.inspect` /
+ * `console.error` / `JSON.stringify` show `body` and `details` only in outline.
  */
 export declare class ZignSecError extends Error {
   constructor(message: string, props?: ZignSecErrorProps)
@@ -173,11 +178,14 @@ export declare class ZignSecError extends Error {
   readonly status?: number
   /** The gateway's own error code, when its body carried one. */
   readonly gatewayCode?: string
-  /** The raw response body (capped at 8 KiB). */
+  /**
+   * The raw response body (capped at 8 KiB). Not enumerable, and shown by
+   * `util.inspect` only as its size.
+   */
   readonly body?: string
   /** The `x-request-id` response header. */
   readonly requestId?: string
-  /** Requests made (0 when nothing was sent). */
+  /** Requests made (0 when nothing was sent; for a wait timeout, the polls made). */
   readonly attempts: number
   /**
    * For sends: whether the request may have reached the gateway (an SMS may be on
@@ -220,7 +228,11 @@ export declare class APITimeoutError extends ZignSecError {}
 export declare class ResponseDecodeError extends ZignSecError {}
 /** A `wait*` whose session is still not final. */
 export declare class WaitTimeoutError extends ZignSecError {
-  /** The last details read, if any could be read. */
+  /**
+   * The last details read, if any could be read. Not enumerable (it holds the
+   * message text and the full number), and shown by `util.inspect` as
+   * `{ id, status }` only.
+   */
   readonly details?: SmsSessionDetails | PhoneSessionDetails
 }
 /** A webhook signature that is missing, malformed, wrong or stale. */

@@ -19,6 +19,22 @@ const ERROR_MARK = native.errorMark()
 // ---------------------------------------------------------------------------
 
 /**
+ * A property the program can read but that logging does not walk into: not
+ * enumerable, so `JSON.stringify`, `Object.keys`, spread and most log
+ * serialisers skip it (`body` and `details` may hold message text, codes and
+ * full phone numbers).
+ */
+function defineQuiet(target, name, value) {
+  Object.defineProperty(target, name, { value, enumerable: false, writable: true, configurable: true })
+}
+
+/** What `util.inspect` shows of a session's details: its id and status only. */
+function shownDetails(details) {
+  if (details === null || typeof details !== 'object') return details
+  return { id: details.id, status: details.status }
+}
+
+/**
  * Base class of every error this package raises (besides `TypeError` for a
  * wrong argument type). `code` is the stable `ZIGNSEC_*` string of the kind.
  */
@@ -41,17 +57,38 @@ class ZignSecError extends Error {
     this.status = props.status
     /** The gateway's own error code, when its body carried one. */
     this.gatewayCode = props.gatewayCode
-    /** The raw response body (capped at 8 KiB). */
-    this.body = props.body
+    /**
+     * The raw response body (capped at 8 KiB). Not enumerable, and shown by
+     * `util.inspect` only as its size: gateway text may echo the request.
+     */
+    defineQuiet(this, 'body', props.body)
     /** The `x-request-id` response header. */
     this.requestId = props.requestId
-    /** Requests made (0 when nothing was sent). */
+    /** Requests made (0 when nothing was sent; for a wait timeout, the polls made). */
     this.attempts = props.attempts ?? 0
     /**
      * For sends: whether the request may have reached the gateway (so an SMS may
      * be on its way); `undefined` for reads.
      */
     this.maybeSent = props.maybeSent
+  }
+
+  /**
+   * Safe to log: the stack (name and message) and the enumerable fields; `body`
+   * as its size, `details` as `{ id, status }`. Never message text, codes or a
+   * full phone number, even though the properties themselves hold them.
+   */
+  [util.inspect.custom](depth, options, inspect) {
+    const shown = {}
+    for (const key of Object.keys(this)) {
+      if (this[key] !== undefined) shown[key] = this[key]
+    }
+    if (typeof this.body === 'string') shown.body = `<${Buffer.byteLength(this.body)} bytes>`
+    if (this.details !== undefined) shown.details = shownDetails(this.details)
+    const text = this.stack || `${this.name}: ${this.message}`
+    if (Object.keys(shown).length === 0) return text
+    const opts = { ...options, depth: options?.depth == null ? options?.depth : options.depth - 1 }
+    return `${text} ${(inspect ?? util.inspect)(shown, opts)}`
   }
 }
 ZignSecError.code = 'ZIGNSEC_ERROR'
@@ -120,8 +157,12 @@ ResponseDecodeError.code = 'ZIGNSEC_DECODE'
 class WaitTimeoutError extends ZignSecError {
   constructor(message, props = {}) {
     super(message, props)
-    /** The last session details read (`undefined` if none could be read). */
-    this.details = props.details
+    /**
+     * The last session details read (`undefined` if none could be read). Not
+     * enumerable, and shown by `util.inspect` as `{ id, status }` only: it holds
+     * the message text (the code) and the full number.
+     */
+    defineQuiet(this, 'details', props.details)
   }
 }
 WaitTimeoutError.code = 'ZIGNSEC_WAIT_TIMEOUT'
@@ -267,6 +308,7 @@ const CLIENT_OPTIONS = {
   timeoutMs: { type: 'number' },
   connectTimeoutMs: { type: 'number' },
   maxRetries: { type: 'number' },
+  proxy: { type: 'string' },
 }
 const SEND_SMS = {
   to: { type: 'string', required: true },
@@ -300,8 +342,9 @@ const WAIT_OPTIONS = {
  * in flight at once).
  *
  * Options left out fall back to `ZIGNSEC_API_KEY`, `ZIGNSEC_ENVIRONMENT`,
- * `ZIGNSEC_BASE_URL`, `ZIGNSEC_TIMEOUT` (seconds) and `ZIGNSEC_MAX_RETRIES`.
- * Bad options throw a `ConfigError`.
+ * `ZIGNSEC_BASE_URL`, `ZIGNSEC_TIMEOUT` (seconds) and `ZIGNSEC_MAX_RETRIES`;
+ * `proxy` to `HTTPS_PROXY` / `ALL_PROXY` (https base URLs only, as a CONNECT
+ * tunnel; never for loopback). Bad options throw a `ConfigError`.
  */
 class Client {
   #native

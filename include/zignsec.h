@@ -221,6 +221,14 @@ typedef struct ZsClientOptions {
      * (0 means "no retries", so -1 is the unset value here.)
      */
     int32_t max_retries;
+    /**
+     * The proxy for `https://` base URLs, used only as a CONNECT tunnel (so it
+     * never sees the key): a URL such as `"http://proxy.corp:3128"`, or `"none"`
+     * to ignore the environment. NULL: `HTTPS_PROXY` / `ALL_PROXY` (either case),
+     * minus `NO_PROXY`. A loopback base URL never goes through a proxy, and
+     * `HTTP_PROXY` is never read. A bad URL is ZS_ERR_CONFIG. Copied.
+     */
+    const char *proxy;
 } ZsClientOptions;
 
 /**

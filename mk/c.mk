@@ -27,7 +27,7 @@ TEST_TARGETS += test-c
 DEMO_TARGETS += demo-c
 INSTALL_TARGETS += install-c
 
-.PHONY: setup-c c-build c-header c-header-check test-c test-c-install install-c demo-c lint-c
+.PHONY: setup-c c-build c-header c-header-check test-c test-c-deployment test-c-install install-c demo-c lint-c
 
 setup-c: ## C: install gcc, g++, valgrind and pkg-config (apt) if missing
 	@missing=""; for t in $(C_CC) $(C_CXX) make valgrind pkg-config; do \
@@ -70,7 +70,23 @@ test-c: c-build c-header-check ## C: unit tests, the C suite (static build, then
 	$(C_MOCK) $(C_OUT)/test_zignsec_static $(ROOT)/tests/vectors
 	@echo "== C suite, shared library, under valgrind"
 	$(C_MOCK) $(C_VALGRIND) $(C_OUT)/test_zignsec $(ROOT)/tests/vectors
+	@$(MAKE) --no-print-directory test-c-deployment
 	@$(MAKE) --no-print-directory test-c-install
+
+# fork, exit() mid-call and proxy variables, in both link modes. Not under valgrind:
+# a forked child leaks the parent's runtime on purpose (it must never touch it),
+# and the exit runs are fresh processes (fork + exec) that valgrind would not follow.
+test-c-deployment: c-build ## C: fork after zs_client_new, exit() with threads mid-call (20 runs), proxy variables vs a loopback base URL
+	$(C_CC) -std=c99 $(C_WARN) -g -I$(ROOT)/include -o $(C_OUT)/test_deployment \
+	  $(C_TESTS)/test_deployment.c $(C_TESTS)/mockhttp.c \
+	  -L$(C_LIB) -lzignsec -Wl,-rpath,$(C_LIB) -lpthread
+	$(C_CC) -std=c99 $(C_WARN) -g -I$(ROOT)/include -o $(C_OUT)/test_deployment_static \
+	  $(C_TESTS)/test_deployment.c $(C_TESTS)/mockhttp.c \
+	  $(C_LIB)/libzignsec.a -lpthread -ldl -lm
+	@echo "== C deployment tests, statically linked"
+	$(C_MOCK) $(C_OUT)/test_deployment_static
+	@echo "== C deployment tests, shared library"
+	$(C_MOCK) $(C_OUT)/test_deployment
 
 test-c-install: c-build ## C: make install into a temporary prefix, build examples/c/quickstart.c via pkg-config (shared and static), run both
 	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \

@@ -46,6 +46,12 @@ pub struct ZsClientOptions {
     /// Retries after the first attempt, 0 to 10. -1: `ZIGNSEC_MAX_RETRIES`, else 2.
     /// (0 means "no retries", so -1 is the unset value here.)
     pub max_retries: i32,
+    /// The proxy for `https://` base URLs, used only as a CONNECT tunnel (so it
+    /// never sees the key): a URL such as `"http://proxy.corp:3128"`, or `"none"`
+    /// to ignore the environment. NULL: `HTTPS_PROXY` / `ALL_PROXY` (either case),
+    /// minus `NO_PROXY`. A loopback base URL never goes through a proxy, and
+    /// `HTTP_PROXY` is never read. A bad URL is ZS_ERR_CONFIG. Copied.
+    pub proxy: *const c_char,
 }
 
 /// A connection to the gateway. Thread-safe: build one with zs_client_new(),
@@ -144,6 +150,10 @@ pub unsafe extern "C" fn zs_client_new(
             }
             if o.max_retries != -1 {
                 builder = builder.max_retries(i64::from(o.max_retries));
+            }
+            // SAFETY: as above.
+            if let Some(proxy) = unsafe { opt_text(o.proxy, "proxy") }? {
+                builder = builder.proxy(proxy);
             }
         }
         let client = builder.build()?;

@@ -4,7 +4,7 @@
 #include "zignsec.h" /* the include guard holds */
 
 int main(void) {
-    ZsClientOptions opts = {NULL, NULL, NULL, 0, 0, -1};
+    ZsClientOptions opts = {NULL, NULL, NULL, 0, 0, -1, NULL};
     ZsSendSmsParams sms = {"+46701234567", "hi", "ZignSec", 0, NULL, NULL};
     ZsStartPhoneVerificationParams phone = {"+46701234567", NULL, NULL, NULL, NULL, NULL, NULL};
     ZsSmsParts parts = {ZS_SMS_GSM7, 0, 0, 0};

@@ -176,7 +176,7 @@ static int run_cell(const jval *m, const jval *cell, buf *out) {
     char *base = closed ? closed_port_url() : strdup(g_url);
 
     /* A real session to read, made before the stats are reset. */
-    ZsClientOptions so = {g_key, NULL, g_url, 10000, 0, 0};
+    ZsClientOptions so = {g_key, NULL, g_url, 10000, 0, 0, NULL};
     ZsClient *setup = NULL;
     ZsSmsSession *made = NULL;
     ZsError *err = NULL;
@@ -188,7 +188,7 @@ static int run_cell(const jval *m, const jval *cell, buf *out) {
     zs_sms_session_free(made);
     zs_client_free(setup);
 
-    ZsClientOptions o = {g_key, NULL, base, (uint64_t)timeout_ms, 0, (int32_t)max_retries};
+    ZsClientOptions o = {g_key, NULL, base, (uint64_t)timeout_ms, 0, (int32_t)max_retries, NULL};
     ZsClient *client = NULL;
     if (zs_client_new(&o, &client, &err) != ZS_OK) {
         fprintf(stderr, "%s: client: %s\n", name, zs_error_message(err));

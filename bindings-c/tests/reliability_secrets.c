@@ -31,7 +31,7 @@ int main(void) {
         fprintf(stderr, "needs ZIGNSEC_API_KEY and ZIGNSEC_MOCK_URL\n");
         return 2;
     }
-    ZsClientOptions env_opts = {NULL, NULL, NULL, 3000, 0, 1}; /* key and URL from the env */
+    ZsClientOptions env_opts = {NULL, NULL, NULL, 3000, 0, 1, NULL}; /* key and URL from the env */
     ZsClient *client = NULL;
     ZsError *err = NULL;
     ZsErrorCode code = zs_client_new(&env_opts, &client, &err);
@@ -84,7 +84,7 @@ int main(void) {
     char *wrong = malloc(n + 2);
     memcpy(wrong, key, n);
     memcpy(wrong + n, "x", 2);
-    ZsClientOptions o1 = {wrong, NULL, NULL, 3000, 0, 0};
+    ZsClientOptions o1 = {wrong, NULL, NULL, 3000, 0, 0, NULL};
     ZsClient *c1 = NULL;
     if ((code = zs_client_new(&o1, &c1, &err)) == ZS_OK) {
         ZsSmsSessionDetails *d = NULL;
@@ -95,13 +95,13 @@ int main(void) {
     } else {
         show_err("wrong_key.new", code, err);
     }
-    ZsClientOptions o2 = {key, NULL, "http://example.com", 0, 0, -1};
+    ZsClientOptions o2 = {key, NULL, "http://example.com", 0, 0, -1, NULL};
     c1 = NULL;
     code = zs_client_new(&o2, &c1, &err);
     show_err("http_non_loopback", code, err);
     zs_client_free(c1);
     memcpy(wrong + n, "\n", 2);
-    ZsClientOptions o3 = {wrong, NULL, NULL, 0, 0, -1};
+    ZsClientOptions o3 = {wrong, NULL, NULL, 0, 0, -1, NULL};
     c1 = NULL;
     code = zs_client_new(&o3, &c1, &err);
     show_err("key_with_newline", code, err);

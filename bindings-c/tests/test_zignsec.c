@@ -254,8 +254,13 @@ static void test_client_options(void) {
     o.connect_timeout_ms = UINT64_MAX;
     expect_config(&o, "connect_timeout_ms huge", NULL);
     o.connect_timeout_ms = 0;
+    o.api_key = "sk-live-SECRET\n4711";
+    expect_config(&o, "api key with a newline inside", "SECRET");
+    /* Surrounding whitespace is trimmed (file-mounted secrets end in a newline). */
     o.api_key = "sk-live-SECRET-4711\n";
-    expect_config(&o, "api key with a newline", "SECRET-4711");
+    c = NULL;
+    EXPECT_OK(zs_client_new(&o, &c, &err), "api key with a trailing newline");
+    zs_client_free(c);
     o.api_key = NULL;
 
     /* No key anywhere; an unknown environment (no base URL anywhere). */

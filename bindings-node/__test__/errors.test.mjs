@@ -2,6 +2,9 @@
 // shared gateway error bodies (tests/vectors/gateway_errors.json).
 import { test, before, after, beforeEach } from 'node:test'
 import assert from 'node:assert/strict'
+import util from 'node:util'
+import { Console } from 'node:console'
+import { Writable } from 'node:stream'
 import * as z from 'zignsec'
 import { startMock, vectors } from './mock.cjs'
 
@@ -217,4 +220,92 @@ test('gateway error bodies (shared vectors) via faults', async () => {
     assert.equal(err.attempts, 1, c.name)
   }
   assert.equal((await mock.stats()).requests_total, cases.length)
+})
+
+// Every way an app commonly logs an error: none may carry message text, a code
+// or a full phone number (the properties themselves keep the real values).
+function consoleErrorText(err) {
+  let out = ''
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      out += chunk
+      done()
+    },
+  })
+  new Console({ stdout: sink, stderr: sink, colorMode: false }).error(err)
+  return out
+}
+
+function loggedForms(err) {
+  return {
+    'console.error': consoleErrorText(err),
+    inspect: util.inspect(err),
+    'inspect deep': util.inspect(err, { depth: Infinity, showHidden: true }),
+    '%o': util.format('%o', err),
+    '%s': util.format('%s', err),
+    '%j': util.format('%j', err),
+    String: String(err),
+    stack: err.stack,
+    JSON: JSON.stringify(err),
+    'JSON spread': JSON.stringify({ ...err }),
+    keys: Object.keys(err).join(','),
+  }
+}
+
+function assertNothingLeaks(err, secrets) {
+  for (const [how, text] of Object.entries(loggedForms(err))) {
+    for (const secret of secrets) {
+      assert.ok(!text.includes(secret), `${how} shows ${secret}: ${text}`)
+    }
+  }
+}
+
+test('a wait timeout is safe to log: no code, text or full number; details keep them', async () => {
+  const to = '+46701234599'
+  const message = `Your one-time code is 482913. It expires in 5 minutes, do not share it. ${'x'.repeat(150)}`
+  const sms = await client.sendSms({ to, from: 'ZignSec', message, maxMessageParts: 2 })
+  await mock.setStatus(sms.id, 'pending') // held there: the wait can only time out
+  const err = await rejection(client.waitSmsSession(sms.id, { timeoutMs: 300, pollIntervalMs: 40 }))
+  assertKind(err, 'wait_timeout')
+  assertNothingLeaks(err, ['482913', 'one-time code', to])
+  // The program still reads the real values.
+  assert.equal(err.details.request.message, message)
+  assert.equal(err.details.request.to, to)
+  assert.equal(err.details.request.maxMessageParts, 2)
+  assert.equal(err.details.id, sms.id)
+  assert.equal(err.details.status, 'pending')
+  assert.ok(!Object.keys(err).includes('details'))
+  assert.match(consoleErrorText(err), /WaitTimeoutError: session /)
+  // What inspect does show: the kind, the session id and status, the polls made.
+  const shown = util.inspect(err)
+  assert.match(shown, /WaitTimeoutError/)
+  assert.ok(shown.includes(sms.id), shown)
+  assert.match(shown, /details: \{ id: '[0-9a-f-]{36}', status: 'pending' \}/)
+  assert.ok(err.attempts >= 2, `attempts ${err.attempts}`)
+  assert.match(shown, new RegExp(`attempts: ${err.attempts}`))
+  assert.equal(JSON.parse(JSON.stringify(err)).attempts, err.attempts)
+})
+
+test('a phone wait timeout is safe to log too', async () => {
+  const phoneNumber = '+46701234598'
+  const phone = await client.startPhoneVerification({ phoneNumber })
+  const err = await rejection(client.waitPhoneSession(phone.id, { timeoutMs: 200, pollIntervalMs: 40 }))
+  assertKind(err, 'wait_timeout')
+  assertNothingLeaks(err, [phoneNumber])
+  assert.equal(err.details.phoneNumber, phoneNumber)
+  assert.ok(err.attempts >= 1)
+})
+
+test('a gateway body that echoes the text is kept but never logged', async () => {
+  const to = '+46701234597'
+  const message = 'Your one-time code is 739155'
+  const body = JSON.stringify({ errors: [{ code: 'bad', description: `cannot send "${message}" to ${to}` }] })
+  await mock.fault({ path: SMS_PATH, status: 400, body })
+  const err = await rejection(client.sendSms({ to, from: 'ZignSec', message }))
+  assertKind(err, 'bad_request')
+  assertNothingLeaks(err, ['739155', to])
+  assert.equal(err.body, body)
+  assert.ok(!Object.keys(err).includes('body'))
+  assert.match(util.inspect(err), new RegExp(`body: '<${Buffer.byteLength(body)} bytes>'`))
+  assert.equal(err.maybeSent, false)
 })

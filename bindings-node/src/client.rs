@@ -48,6 +48,9 @@ fn builder_from(options: ClientOptions) -> napi::Result<ClientBuilder> {
     if let Some(n) = options.max_retries {
         b = b.max_retries_f64(n);
     }
+    if let Some(proxy) = options.proxy {
+        b = b.proxy(proxy);
+    }
     Ok(b)
 }
 

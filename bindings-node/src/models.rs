@@ -23,6 +23,12 @@ pub struct ClientOptions {
     pub connect_timeout_ms: Option<f64>,
     /// Retries after the first attempt, 0 to 10 (default 2; `ZIGNSEC_MAX_RETRIES`).
     pub max_retries: Option<f64>,
+    /// The proxy for `https://` base URLs, used only as a CONNECT tunnel (so it
+    /// never sees the key): a URL such as `'http://proxy.corp:3128'`, or `'none'`
+    /// to ignore `HTTPS_PROXY` / `ALL_PROXY`. Default: from those variables
+    /// (minus `NO_PROXY`). Loopback base URLs never go through a proxy, and
+    /// `HTTP_PROXY` is never read.
+    pub proxy: Option<String>,
 }
 
 /// The arguments of `client.sendSms(...)`.

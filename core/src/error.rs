@@ -2,6 +2,7 @@
 //! contract. Every binding maps these kinds exhaustively to its own errors.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::models::{EmailSessionDetails, PhoneSessionDetails, SmsSessionDetails};
@@ -120,11 +121,13 @@ pub const ERROR_BODY_CAP: usize = 8 * 1024;
 /// neither its message nor its `Debug` carries message text, codes, or full phone
 /// numbers (`Debug` shows the body's size and only the id and status of details).
 #[derive(Clone)]
-pub struct Error(Box<ErrorData>);
+pub struct Error {
+    inner: Box<Inner>,
+}
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let details = self.details.as_deref().map(|d| {
+        let details = self.inner.details.as_deref().map(|d| {
             let (kind, id, status) = match d {
                 WaitDetails::Sms(d) => ("Sms", &d.id, d.status.as_str()),
                 WaitDetails::Phone(d) => ("Phone", &d.id, d.status.as_str()),
@@ -133,62 +136,115 @@ impl fmt::Debug for Error {
             format!("{kind} {{ id: {id:?}, status: {status:?} }}")
         });
         f.debug_struct("Error")
-            .field("kind", &self.kind)
-            .field("message", &self.message)
-            .field("field", &self.field)
-            .field("status", &self.status)
-            .field("code", &self.code)
+            .field("kind", &self.inner.kind)
+            .field("message", &self.inner.message)
+            .field("field", &self.inner.field)
+            .field("status", &self.inner.status)
+            .field("code", &self.inner.code)
             .field(
                 "body",
-                &self.body.as_ref().map(|b| format!("<{} bytes>", b.len())),
+                &self
+                    .inner
+                    .body
+                    .as_ref()
+                    .map(|b| format!("<{} bytes>", b.len())),
             )
-            .field("request_id", &self.request_id)
-            .field("attempts", &self.attempts)
-            .field("maybe_sent", &self.maybe_sent)
-            .field("retry_after", &self.retry_after)
+            .field("request_id", &self.inner.request_id)
+            .field("attempts", &self.inner.attempts)
+            .field("maybe_sent", &self.inner.maybe_sent)
+            .field("retry_after", &self.inner.retry_after)
             .field("details", &details)
             .finish()
     }
 }
 
+/// A transport error kept as the error's `source()` (shared, so errors stay `Clone`).
+type Source = Arc<dyn std::error::Error + Send + Sync>;
+
 #[derive(Clone)]
-#[doc(hidden)]
-#[allow(missing_debug_implementations)] // Error's Debug shows it, redacted
-pub struct ErrorData {
-    pub(crate) kind: ErrorKind,
-    pub(crate) message: String,
-    pub(crate) field: Option<String>,
-    pub(crate) status: Option<u16>,
-    pub(crate) code: Option<String>,
-    pub(crate) body: Option<String>,
-    pub(crate) request_id: Option<String>,
-    pub(crate) attempts: u32,
-    pub(crate) maybe_sent: Option<bool>,
-    pub(crate) retry_after: Option<Duration>,
-    pub(crate) details: Option<Box<WaitDetails>>,
+struct Inner {
+    kind: ErrorKind,
+    message: String,
+    field: Option<String>,
+    status: Option<u16>,
+    code: Option<String>,
+    body: Option<String>,
+    request_id: Option<String>,
+    attempts: u32,
+    maybe_sent: Option<bool>,
+    retry_after: Option<Duration>,
+    details: Option<Box<WaitDetails>>,
+    source: Option<Source>,
 }
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error(Box::new(ErrorData {
-            kind,
-            message: message.into(),
-            field: None,
-            status: None,
-            code: None,
-            body: None,
-            request_id: None,
-            attempts: 0,
-            maybe_sent: None,
-            retry_after: None,
-            details: None,
-        }))
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                message: message.into(),
+                field: None,
+                status: None,
+                code: None,
+                body: None,
+                request_id: None,
+                attempts: 0,
+                maybe_sent: None,
+                retry_after: None,
+                details: None,
+                source: None,
+            }),
+        }
+    }
+
+    // ---- crate-only builders ----
+
+    pub(crate) fn with_status(mut self, status: u16) -> Error {
+        self.inner.status = Some(status);
+        self
+    }
+    pub(crate) fn with_code(mut self, code: Option<String>) -> Error {
+        self.inner.code = code;
+        self
+    }
+    pub(crate) fn with_body(mut self, body: String) -> Error {
+        self.inner.body = Some(body);
+        self
+    }
+    pub(crate) fn with_request_id(mut self, request_id: Option<String>) -> Error {
+        self.inner.request_id = request_id;
+        self
+    }
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Error {
+        self.inner.attempts = attempts;
+        self
+    }
+    pub(crate) fn with_retry_after(mut self, wait: Option<Duration>) -> Error {
+        self.inner.retry_after = wait;
+        self
+    }
+    pub(crate) fn with_details(mut self, details: Option<WaitDetails>) -> Error {
+        self.inner.details = details.map(Box::new);
+        self
+    }
+    pub(crate) fn with_source(mut self, source: Option<Source>) -> Error {
+        self.inner.source = source;
+        self
+    }
+    /// Sets whether a send may have reached the gateway.
+    pub(crate) fn set_maybe_sent(&mut self, maybe_sent: Option<bool>) {
+        self.inner.maybe_sent = maybe_sent;
+    }
+    /// Marks a send's error as not sent unless it already says otherwise.
+    pub(crate) fn unless_known_not_sent(mut self) -> Error {
+        self.inner.maybe_sent.get_or_insert(false);
+        self
     }
 
     /// A validation error about `field`.
     pub fn validation(field: &str, message: impl fmt::Display) -> Error {
         let mut e = Error::new(ErrorKind::Validation, format!("{field}: {message}"));
-        e.field = Some(field.to_string());
+        e.inner.field = Some(field.to_string());
         e
     }
 
@@ -206,71 +262,67 @@ impl Error {
 
     /// The kind of error.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.inner.kind
     }
     /// The human-readable message (also the `Display` form).
     pub fn message(&self) -> &str {
-        &self.message
+        &self.inner.message
     }
     /// For validation errors: the field at fault (`"to"`, `"max_message_parts"`, …).
     pub fn field(&self) -> Option<&str> {
-        self.field.as_deref()
+        self.inner.field.as_deref()
     }
     /// The HTTP status, when the gateway answered.
     pub fn status(&self) -> Option<u16> {
-        self.status
+        self.inner.status
     }
     /// The gateway's own error code, when its body carried one.
     pub fn gateway_code(&self) -> Option<&str> {
-        self.code.as_deref()
+        self.inner.code.as_deref()
     }
     /// The raw response body, capped at [`ERROR_BODY_CAP`] bytes.
     pub fn body(&self) -> Option<&str> {
-        self.body.as_deref()
+        self.inner.body.as_deref()
     }
     /// The `x-request-id` response header.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.inner.request_id.as_deref()
     }
     /// Requests made (0 when nothing was sent).
     pub fn attempts(&self) -> u32 {
-        self.attempts
+        self.inner.attempts
     }
     /// For sends: whether the request may have reached the gateway (so an SMS may
     /// be on its way). `None` for reads and for errors raised before sending.
     pub fn maybe_sent(&self) -> Option<bool> {
-        self.maybe_sent
+        self.inner.maybe_sent
     }
     /// For rate-limit errors: the wait the gateway asked for.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
+        self.inner.retry_after
     }
     /// For wait-timeout errors: the last details read.
     pub fn wait_details(&self) -> Option<&WaitDetails> {
-        self.details.as_deref()
-    }
-}
-
-impl std::ops::Deref for Error {
-    type Target = ErrorData;
-    fn deref(&self) -> &ErrorData {
-        &self.0
-    }
-}
-
-impl std::ops::DerefMut for Error {
-    fn deref_mut(&mut self) -> &mut ErrorData {
-        &mut self.0
+        self.inner.details.as_deref()
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.inner.message)
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    /// The transport error behind a connection or timeout error (reqwest's, with
+    /// its own chain); the message already shows it in words.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// Results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -16,9 +16,8 @@ use crate::models::{
 use crate::validate;
 
 /// A send's error raised before any request left says so.
-pub(crate) fn nothing_sent(mut err: Error) -> Error {
-    err.maybe_sent.get_or_insert(false);
-    err
+pub(crate) fn nothing_sent(err: Error) -> Error {
+    err.unless_known_not_sent()
 }
 
 fn json(value: &impl serde::Serialize) -> Result<Vec<u8>> {
@@ -119,4 +118,303 @@ pub fn start_email_body(request: &StartEmailVerification) -> Result<Vec<u8>> {
         })
     })()
     .map_err(nothing_sent)
+}
+
+// ---- loose values, as bindings receive them ----
+
+/// A number as a binding receives it: Python hands over integers, JavaScript and C
+/// doubles (which may carry a fraction, NaN or infinity).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Number {
+    /// A whole number.
+    Int(i64),
+    /// A double: accepted where a whole number is needed only if it is one exactly.
+    Float(f64),
+}
+
+impl Number {
+    /// The whole number this is, or `None` for fractions, NaN, infinities and
+    /// doubles past ±10^15 (beyond exact integers).
+    pub fn whole(self) -> Option<i64> {
+        match self {
+            Number::Int(i) => Some(i),
+            Number::Float(f) => {
+                (f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15).then_some(f as i64)
+            }
+        }
+    }
+
+    fn as_f64(self) -> f64 {
+        match self {
+            Number::Int(i) => i as f64,
+            Number::Float(f) => f,
+        }
+    }
+}
+
+impl std::fmt::Display for Number {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Number::Int(i) => write!(f, "{i}"),
+            Number::Float(x) => write!(f, "{x}"),
+        }
+    }
+}
+
+/// A length of time as a binding receives it: Python in seconds, Node and C in
+/// milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Span {
+    /// Seconds (fractions allowed).
+    Seconds(Number),
+    /// Milliseconds (fractions allowed).
+    Millis(Number),
+}
+
+impl Span {
+    fn seconds(self) -> f64 {
+        match self {
+            Span::Seconds(n) => n.as_f64(),
+            Span::Millis(n) => n.as_f64() / 1000.0,
+        }
+    }
+
+    fn unit(self) -> &'static str {
+        match self {
+            Span::Seconds(_) => "seconds",
+            Span::Millis(_) => "milliseconds",
+        }
+    }
+
+    fn given(self) -> Number {
+        match self {
+            Span::Seconds(n) | Span::Millis(n) => n,
+        }
+    }
+}
+
+/// A duration option (timeouts, poll intervals): above 0 and at most a day. The
+/// error names `field` as the caller's language spells it.
+pub fn duration(field: &str, span: Span) -> Result<std::time::Duration> {
+    let secs = span.seconds();
+    if secs.is_finite() && secs > 0.0 && secs <= 86_400.0 {
+        Ok(std::time::Duration::from_secs_f64(secs))
+    } else {
+        Err(Error::validation(
+            field,
+            format!(
+                "must be a number of {} above 0 and at most a day, got {}",
+                span.unit(),
+                span.given()
+            ),
+        ))
+    }
+}
+
+/// `wait_*` timeout and poll interval: each checked by [`duration`], `None` for
+/// the operation's default. `names` are the two fields as the language spells them.
+pub fn wait_durations(
+    timeout: Option<Span>,
+    poll_interval: Option<Span>,
+    names: (&str, &str),
+) -> Result<(Option<std::time::Duration>, Option<std::time::Duration>)> {
+    Ok((
+        timeout.map(|t| duration(names.0, t)).transpose()?,
+        poll_interval.map(|p| duration(names.1, p)).transpose()?,
+    ))
+}
+
+/// A webhook signature tolerance: 0 to a day; `None` is the default, 300 s.
+pub fn webhook_tolerance(field: &str, tolerance: Option<Span>) -> Result<std::time::Duration> {
+    let Some(span) = tolerance else {
+        return Ok(crate::webhook::DEFAULT_TOLERANCE);
+    };
+    let secs = span.seconds();
+    if secs.is_finite() && (0.0..=86_400.0).contains(&secs) {
+        Ok(std::time::Duration::from_secs_f64(secs))
+    } else {
+        Err(Error::validation(
+            field,
+            format!(
+                "must be a number of {} from 0 to a day, got {}",
+                span.unit(),
+                span.given()
+            ),
+        ))
+    }
+}
+
+/// Unix seconds (a webhook timestamp): a whole number.
+pub fn unix_seconds(field: &str, value: Number) -> Result<i64> {
+    value
+        .whole()
+        .ok_or_else(|| Error::validation(field, format!("must be whole unix seconds, got {value}")))
+}
+
+/// The one rule for text that is not valid Unicode (a lone surrogate from Python or
+/// JavaScript): a validation error naming the field; for a send, not sent.
+pub fn not_unicode(field: &str) -> Error {
+    nothing_sent(Error::validation(
+        field,
+        "must be valid Unicode text (it holds a lone surrogate)",
+    ))
+}
+
+/// `send_sms` as a binding receives it: `max_message_parts` may be a double.
+#[derive(Debug, Clone, Default)]
+pub struct SendSmsInput {
+    /// Recipient.
+    pub to: String,
+    /// Sender.
+    pub from: String,
+    /// The text.
+    pub message: String,
+    /// 1 to 10; `None` is the default, 1.
+    pub max_message_parts: Option<Number>,
+    /// Echoed reference.
+    pub relay_state: Option<String>,
+    /// Webhook URL.
+    pub webhook: Option<String>,
+}
+
+impl SendSmsInput {
+    /// The core request, or a validation error (not sent) for a part count that is
+    /// not a whole number. The other rules run when the request is sent.
+    pub fn into_request(self) -> Result<SendSms> {
+        let parts = match self.max_message_parts {
+            None => 1,
+            Some(n) => n.whole().ok_or_else(|| {
+                nothing_sent(Error::validation(
+                    "max_message_parts",
+                    format!(
+                        "must be a whole number from 1 to {}, got {n}",
+                        validate::MAX_MESSAGE_PARTS
+                    ),
+                ))
+            })?,
+        };
+        Ok(SendSms {
+            to: self.to,
+            from: self.from,
+            message: self.message,
+            max_message_parts: parts,
+            relay_state: self.relay_state,
+            webhook: self.webhook,
+        })
+    }
+}
+
+/// Client options as a binding receives them: every field optional (unset ones
+/// come from the `ZIGNSEC_*` environment, then the defaults), numbers loose.
+#[derive(Debug, Clone, Default)]
+pub struct ClientOptions {
+    /// `api_key`.
+    pub api_key: Option<String>,
+    /// `secondary_api_key`.
+    pub secondary_api_key: Option<String>,
+    /// `auth_scheme`: `"authorization"` or `"product-key"`.
+    pub auth_scheme: Option<String>,
+    /// `environment`: `"test"` or `"production"`.
+    pub environment: Option<String>,
+    /// `base_url`.
+    pub base_url: Option<String>,
+    /// `proxy`: a URL or `"none"`.
+    pub proxy: Option<String>,
+    /// Total time for one call.
+    pub timeout: Option<Span>,
+    /// Time to open one connection.
+    pub connect_timeout: Option<Span>,
+    /// Retries after the first attempt, 0 to 10.
+    pub max_retries: Option<Number>,
+}
+
+impl ClientOptions {
+    /// A builder with these options, for the SDK `sdk` at `version` (its
+    /// `User-Agent`). Bad values are config errors naming the option.
+    pub fn into_builder(self, sdk: &str, version: &str) -> Result<crate::ClientBuilder> {
+        let as_config = |e: Error| Error::config(e.message().to_string());
+        let mut b = crate::ClientBuilder::new().sdk(sdk, version);
+        if let Some(v) = self.api_key {
+            b = b.api_key(v);
+        }
+        if let Some(v) = self.secondary_api_key {
+            b = b.secondary_api_key(v);
+        }
+        if let Some(v) = self.auth_scheme {
+            b = b.auth_scheme(v);
+        }
+        if let Some(v) = self.environment {
+            b = b.environment(v);
+        }
+        if let Some(v) = self.base_url {
+            b = b.base_url(v);
+        }
+        if let Some(v) = self.proxy {
+            b = b.proxy(v);
+        }
+        if let Some(t) = self.timeout {
+            b = b.timeout(duration("timeout", t).map_err(as_config)?);
+        }
+        if let Some(t) = self.connect_timeout {
+            b = b.connect_timeout(duration("connect_timeout", t).map_err(as_config)?);
+        }
+        if let Some(n) = self.max_retries {
+            let whole = n.whole().ok_or_else(|| {
+                Error::config(format!(
+                    "max_retries must be a whole number from 0 to 10, got {n}"
+                ))
+            })?;
+            b = b.max_retries(whole);
+        }
+        Ok(b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    #[test]
+    fn numbers_and_spans() {
+        assert_eq!(Number::Float(3.0).whole(), Some(3));
+        assert_eq!(Number::Float(2.5).whole(), None);
+        assert_eq!(Number::Float(f64::NAN).whole(), None);
+        assert_eq!(
+            duration("timeoutMs", Span::Millis(Number::Float(1500.0))).unwrap(),
+            std::time::Duration::from_millis(1500)
+        );
+        let err = duration("timeoutMs", Span::Millis(Number::Int(0))).unwrap_err();
+        assert!(err.to_string().contains("milliseconds"), "{err}");
+        assert_eq!(webhook_tolerance("tolerance", None).unwrap().as_secs(), 300);
+        assert!(webhook_tolerance("tolerance", Some(Span::Seconds(Number::Int(-1)))).is_err());
+    }
+
+    #[test]
+    fn send_input_marks_its_errors_not_sent() {
+        let err = SendSmsInput {
+            max_message_parts: Some(Number::Float(1.5)),
+            ..SendSmsInput::default()
+        }
+        .into_request()
+        .unwrap_err();
+        assert_eq!(
+            (err.kind(), err.field()),
+            (ErrorKind::Validation, Some("max_message_parts"))
+        );
+        assert_eq!(err.maybe_sent(), Some(false));
+        assert_eq!(not_unicode("to").maybe_sent(), Some(false));
+    }
+
+    #[test]
+    fn client_options_become_config_errors() {
+        let err = ClientOptions {
+            api_key: Some("k".into()),
+            max_retries: Some(Number::Float(0.5)),
+            ..ClientOptions::default()
+        }
+        .into_builder("test", "0")
+        .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config);
+    }
 }

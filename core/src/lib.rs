@@ -15,6 +15,7 @@
 
 #![warn(missing_docs)]
 
+mod blocking;
 mod client;
 mod config;
 mod error;
@@ -24,14 +25,16 @@ mod models;
 mod process;
 mod proxy;
 mod redact;
+mod response;
 mod retry;
 mod sms;
+mod transport;
 pub mod validate;
 mod webhook;
 
+pub use blocking::Client;
 pub use client::{
-    AsyncClient, Client, DEFAULT_EMAIL_WAIT, DEFAULT_PHONE_WAIT, DEFAULT_POLL_INTERVAL,
-    DEFAULT_SMS_WAIT, MAX_RESPONSE_BYTES, POOL_IDLE_TIMEOUT,
+    AsyncClient, DEFAULT_EMAIL_WAIT, DEFAULT_PHONE_WAIT, DEFAULT_POLL_INTERVAL, DEFAULT_SMS_WAIT,
 };
 pub use config::{
     AuthScheme, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
@@ -49,6 +52,7 @@ pub use models::{
 pub use redact::mask_email;
 pub use retry::{backoff, parse_retry_after, MAX_RETRY_AFTER};
 pub use sms::{sms_parts, SmsEncoding, SmsParts};
+pub use transport::{MAX_RESPONSE_BYTES, POOL_IDLE_TIMEOUT};
 pub use webhook::{
     parse_webhook, sign_webhook, verify_webhook, verify_webhook_at, WebhookEvent,
     DEFAULT_TOLERANCE, SIGNATURE_HEADER,

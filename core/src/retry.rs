@@ -1,4 +1,6 @@
-//! The retry policy: which failures are retried, and how long to wait between tries.
+//! The retry policy: which failures are retried, how long to wait between tries,
+//! and what a failure says about whether a send may have reached the gateway. The
+//! decision after each attempt is [`next_step`], readable (and tested) on its own.
 
 use std::time::{Duration, SystemTime};
 
@@ -52,6 +54,92 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     )
 }
 
+/// Which call is being made: it decides the retry policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CallKind {
+    /// A `GET`: safe to repeat.
+    Read,
+    /// A `POST` that may send an SMS or start a session: never repeated unless it
+    /// provably never left or was refused with 429.
+    Send,
+}
+
+/// How one attempt that did not succeed ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// The gateway answered with a non-2xx status.
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// Its `Retry-After`, parsed and capped.
+        retry_after: Option<Duration>,
+    },
+    /// No answer: refused, reset, dropped, TLS, DNS, or out of time.
+    Transport {
+        /// The request provably never reached the gateway (connect or DNS failure).
+        never_left: bool,
+    },
+}
+
+/// What to do after an attempt that did not succeed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// Try again after this wait.
+    Retry(Duration),
+    /// Report the failure; for sends, whether the request may have been sent.
+    GiveUp {
+        /// `None` for reads.
+        maybe_sent: Option<bool>,
+    },
+}
+
+/// Whether a send that ended with `outcome` may have reached the gateway: only a
+/// 4xx is a refusal (a 5xx may come after the SMS left; a 303 after POST means it
+/// was processed), and only a connect failure provably never left.
+pub(crate) fn maybe_sent(kind: CallKind, outcome: Outcome) -> Option<bool> {
+    match (kind, outcome) {
+        (CallKind::Read, _) => None,
+        (CallKind::Send, Outcome::Status { status, .. }) => Some(!(400..500).contains(&status)),
+        (CallKind::Send, Outcome::Transport { never_left }) => Some(!never_left),
+    }
+}
+
+/// The decision after a failed attempt: retry (after how long) or give up.
+/// `retries_used` counts retries already made (key rotation is not one), and
+/// `time_left` is what remains of the call's deadline.
+pub(crate) fn next_step(
+    kind: CallKind,
+    outcome: Outcome,
+    retries_used: u32,
+    max_retries: u32,
+    time_left: Duration,
+) -> Step {
+    let give_up = Step::GiveUp {
+        maybe_sent: maybe_sent(kind, outcome),
+    };
+    let retryable = match (kind, outcome) {
+        (CallKind::Read, Outcome::Status { status, .. }) => read_status_is_retryable(status),
+        (CallKind::Send, Outcome::Status { status, .. }) => send_status_is_retryable(status),
+        (CallKind::Read, Outcome::Transport { .. }) => true,
+        (CallKind::Send, Outcome::Transport { never_left }) => never_left,
+    };
+    if !retryable || retries_used >= max_retries {
+        return give_up;
+    }
+    let wait = match outcome {
+        Outcome::Status {
+            retry_after: Some(wait),
+            ..
+        } => wait,
+        _ => backoff(retries_used),
+    };
+    // A wait that would end past the deadline ends the call now, with what happened.
+    if wait >= time_left {
+        return give_up;
+    }
+    Step::Retry(wait)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,5 +164,95 @@ mod tests {
         assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(5)));
         let past = httpdate::fmt_http_date(now - Duration::from_secs(5));
         assert_eq!(parse_retry_after(&past, now), Some(Duration::ZERO));
+    }
+
+    const LOTS: Duration = Duration::from_secs(30);
+
+    fn status(status: u16) -> Outcome {
+        Outcome::Status {
+            status,
+            retry_after: None,
+        }
+    }
+
+    #[test]
+    fn sends_retry_only_when_nothing_was_done() {
+        use CallKind::Send;
+        for code in [500, 502, 503, 504, 303, 307, 200] {
+            assert_eq!(
+                next_step(Send, status(code), 0, 2, LOTS),
+                Step::GiveUp {
+                    maybe_sent: Some(true)
+                },
+                "{code}"
+            );
+        }
+        for code in [400, 401, 404, 408, 413] {
+            assert_eq!(
+                next_step(Send, status(code), 0, 2, LOTS),
+                Step::GiveUp {
+                    maybe_sent: Some(false)
+                },
+                "{code}"
+            );
+        }
+        let dropped = Outcome::Transport { never_left: false };
+        assert_eq!(
+            next_step(Send, dropped, 0, 2, LOTS),
+            Step::GiveUp {
+                maybe_sent: Some(true)
+            }
+        );
+        let refused = Outcome::Transport { never_left: true };
+        assert!(matches!(
+            next_step(Send, refused, 0, 2, LOTS),
+            Step::Retry(_)
+        ));
+        assert!(matches!(
+            next_step(Send, status(429), 1, 2, LOTS),
+            Step::Retry(_)
+        ));
+        assert_eq!(
+            next_step(Send, status(429), 2, 2, LOTS),
+            Step::GiveUp {
+                maybe_sent: Some(false)
+            }
+        );
+    }
+
+    #[test]
+    fn reads_retry_on_transient_failures_within_the_deadline() {
+        use CallKind::Read;
+        for code in [408, 429, 500, 502, 503, 504] {
+            assert!(
+                matches!(next_step(Read, status(code), 0, 2, LOTS), Step::Retry(_)),
+                "{code}"
+            );
+        }
+        for code in [400, 401, 403, 404, 501] {
+            assert_eq!(
+                next_step(Read, status(code), 0, 2, LOTS),
+                Step::GiveUp { maybe_sent: None },
+                "{code}"
+            );
+        }
+        let wait = Outcome::Status {
+            status: 503,
+            retry_after: Some(Duration::from_secs(5)),
+        };
+        assert_eq!(
+            next_step(Read, wait, 0, 2, LOTS),
+            Step::Retry(Duration::from_secs(5))
+        );
+        assert_eq!(
+            next_step(Read, wait, 0, 2, Duration::from_secs(5)),
+            Step::GiveUp { maybe_sent: None }
+        );
+        let reset = Outcome::Transport { never_left: false };
+        assert!(matches!(next_step(Read, reset, 1, 2, LOTS), Step::Retry(_)));
+        assert_eq!(
+            next_step(Read, reset, 2, 2, LOTS),
+            Step::GiveUp { maybe_sent: None }
+        );
     }
 }
