@@ -42,7 +42,7 @@ pub fn log_level_from_env() -> Option<log::LevelFilter> {
                 let shown: String = value.chars().take(20).collect();
                 let _ = writeln!(
                     std::io::stderr().lock(),
-                    "[zignsec] ZIGNSEC_LOG={shown:?} is not one of error, warn, info, debug, trace, off: logging stays off"
+                    "[zignsec] ZIGNSEC_LOG={shown:?} is not one of error, warn, info, debug, trace, off: it is ignored"
                 );
             });
             None
