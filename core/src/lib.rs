@@ -20,6 +20,9 @@ mod config;
 mod error;
 mod logging;
 mod models;
+pub mod otp;
+mod otp_send;
+mod phone;
 mod retry;
 mod sms;
 pub mod validate;
@@ -40,6 +43,7 @@ pub use models::{
     PhoneRequestData, PhoneSession, PhoneSessionDetails, PhoneStatus, SendSms, SmsRequestData,
     SmsSession, SmsSessionDetails, SmsStatus, StartPhoneVerification,
 };
+pub use phone::{normalize_phone, MAX_PHONE_INPUT_CHARS};
 pub use retry::{backoff, parse_retry_after, MAX_RETRY_AFTER};
 pub use sms::{sms_parts, SmsEncoding, SmsParts};
 pub use webhook::{
