@@ -48,7 +48,7 @@ pub fn normalize_phone(number: &str, default_region: Option<&str>) -> Result<Str
             format!("must be at most {MAX_PHONE_INPUT_CHARS} characters"),
         ));
     }
-    let masked = validate::mask_phone(number.trim());
+    let masked = mask(number.trim());
     let invalid = |why: &str| Error::validation("number", format!("{why}, got {masked:?}"));
 
     let trimmed = number.trim();
@@ -94,6 +94,17 @@ pub fn normalize_phone(number: &str, default_region: Option<&str>) -> Result<Str
         Ok(Err(_)) => Err(invalid("is not a phone number")),
         Err(_) => Err(invalid("could not be parsed")),
     }
+}
+
+/// All but the last 2 characters hidden, whatever they are: input that is not a
+/// number yet (full-width digits, letters) must not leak either.
+fn mask(number: &str) -> String {
+    let keep_from = number.chars().count().saturating_sub(2);
+    number
+        .chars()
+        .enumerate()
+        .map(|(i, c)| if i < keep_from { '*' } else { c })
+        .collect()
 }
 
 /// A region code the metadata has data for.
