@@ -231,6 +231,21 @@ impl Error {
         self.inner.source = source;
         self
     }
+    pub(crate) fn with_field(mut self, field: &str) -> Error {
+        self.inner.field = Some(field.to_string());
+        self
+    }
+    /// `secret` replaced by `with` in the message and the body.
+    pub(crate) fn redact_text(mut self, secret: &str, with: &str) -> Error {
+        if secret.is_empty() {
+            return self;
+        }
+        self.inner.message = self.inner.message.replace(secret, with);
+        if let Some(body) = self.inner.body.as_mut() {
+            *body = body.replace(secret, with);
+        }
+        self
+    }
     /// Sets whether a send may have reached the gateway.
     pub(crate) fn set_maybe_sent(&mut self, maybe_sent: Option<bool>) {
         self.inner.maybe_sent = maybe_sent;

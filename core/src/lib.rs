@@ -22,6 +22,9 @@ mod error;
 pub mod input;
 mod logging;
 mod models;
+pub mod otp;
+mod otp_send;
+mod phone;
 mod process;
 mod proxy;
 mod redact;
@@ -49,6 +52,7 @@ pub use models::{
     PhoneSession, PhoneSessionDetails, PhoneStatus, SendSms, SessionError, SmsRequestData,
     SmsSession, SmsSessionDetails, SmsStatus, StartEmailVerification, StartPhoneVerification,
 };
+pub use phone::{normalize_phone, MAX_PHONE_INPUT_CHARS};
 pub use redact::mask_email;
 pub use retry::{backoff, parse_retry_after, MAX_RETRY_AFTER};
 pub use sms::{sms_parts, SmsEncoding, SmsParts};

@@ -21,7 +21,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 def write(name, doc):
     names = [c["name"] for key in ("cases", "requests", "responses", "sign_cases",
-                                   "language_cases", "valid_cases")
+                                   "language_cases", "valid_cases", "option_cases",
+                                   "template_cases", "flows")
              for c in doc.get(key, []) if "name" in c]
     dupes = sorted({n for n in names if names.count(n) > 1})
     assert not dupes, f"{name}: duplicate case names {dupes}"
@@ -1207,6 +1208,390 @@ def gen_auth():
     }
 
 
+# ---------------------------------------------------------------------------
+# 6. Phone numbers (normalize_phone)
+# ---------------------------------------------------------------------------
+
+MAX_PHONE_INPUT_CHARS = 64
+
+# (region, country code, national trunk prefix, national significant number, label).
+# Every NSN here is valid by construction: it is a libphonenumber example number or
+# matches the region's published ranges (SE mobile 7[02369] + 7 digits; NO mobile
+# [49] + 7; DK 8 digits from 2-9; FI mobile 4x/50; Stockholm 8, Gothenburg 31,
+# Malmö 40, Oslo 2x, Copenhagen 3x, Helsinki 9 area codes).
+VALID_NUMBERS = [
+    ("SE", "46", "0", "701234567", "se_mobile_070"),
+    ("SE", "46", "0", "721234567", "se_mobile_072"),
+    ("SE", "46", "0", "731234567", "se_mobile_073"),
+    ("SE", "46", "0", "761234567", "se_mobile_076"),
+    ("SE", "46", "0", "791234567", "se_mobile_079"),
+    ("SE", "46", "0", "812345678", "se_landline_stockholm"),
+    ("SE", "46", "0", "8123456", "se_landline_stockholm_short"),
+    ("SE", "46", "0", "313901234", "se_landline_gothenburg"),
+    ("SE", "46", "0", "401234567", "se_landline_malmo"),
+    ("NO", "47", "", "41234567", "no_mobile_4"),
+    ("NO", "47", "", "91234567", "no_mobile_9"),
+    ("NO", "47", "", "21234567", "no_landline_oslo"),
+    ("DK", "45", "", "20123456", "dk_mobile"),
+    ("DK", "45", "", "32123456", "dk_landline"),
+    ("FI", "358", "0", "401234567", "fi_mobile_040"),
+    ("FI", "358", "0", "501234567", "fi_mobile_050"),
+    ("FI", "358", "0", "412345678", "fi_mobile_041"),
+    ("FI", "358", "0", "91234567", "fi_landline_helsinki"),
+    ("GB", "44", "0", "7400123456", "gb_mobile"),
+    ("GB", "44", "0", "1212345678", "gb_landline"),
+    ("DE", "49", "0", "15123456789", "de_mobile"),
+    ("DE", "49", "0", "30123456", "de_landline_berlin"),
+    ("US", "1", "", "2015550123", "us_number"),
+]
+
+
+def grouped(digits, sizes, sep=" "):
+    """digits split into groups of the given sizes (the last group takes the rest)."""
+    out, i = [], 0
+    for n in sizes:
+        if i >= len(digits):
+            break
+        out.append(digits[i:i + n])
+        i += n
+    if i < len(digits):
+        out.append(digits[i:])
+    return sep.join(out)
+
+
+def gen_phone_numbers():
+    cases = []
+
+    def ok(name, number, region, e164):
+        assert e164.startswith("+") and e164[1:].isdigit() and 8 <= len(e164) <= 16
+        cases.append(dict(name=name, number=number, default_region=region,
+                          expect="ok", e164=e164))
+
+    def bad(name, number, region, field="number"):
+        cases.append(dict(name=name, number=number, default_region=region,
+                          expect="validation", field=field))
+
+    for region, cc, trunk, nsn, label in VALID_NUMBERS:
+        e164 = "+" + cc + nsn
+        national = trunk + nsn
+        ok(f"{label}.national_compact", national, region, e164)
+        ok(f"{label}.national_spaced", grouped(national, [3, 3, 2, 2]), region, e164)
+        ok(f"{label}.national_dashes", grouped(national, [3, 3, 2], "-"), region, e164)
+        ok(f"{label}.national_dots", grouped(national, [3, 3, 2], "."), region, e164)
+        ok(f"{label}.plus_compact", e164, None, e164)
+        ok(f"{label}.plus_spaced", "+" + cc + " " + grouped(nsn, [2, 3, 2, 2]), None, e164)
+        ok(f"{label}.double_zero_spaced", "00" + cc + " " + grouped(nsn, [2, 3, 2, 2]), None,
+           e164)
+        ok(f"{label}.double_zero_with_own_region", "00" + cc + nsn, region, e164)
+        other = "SE" if region != "SE" else "NO"
+        ok(f"{label}.plus_with_other_region", "+" + cc + nsn, other, e164)
+        ok(f"{label}.lowercase_region", national, region.lower(), e164)
+
+    # The contract's own examples and common ways of writing Swedish numbers.
+    ok("contract.national_se", "070-123 45 67", "SE", "+46701234567")
+    ok("contract.plus_spaced", "+46 70 123 45 67", None, "+46701234567")
+    ok("se.parentheses_area_code", "(08) 123 456 78", "SE", "+46812345678")
+    ok("se.dash_after_area_code", "08-123 456 78", "SE", "+46812345678")
+    ok("se.slash_after_prefix", "070/123 45 67", "SE", "+46701234567")
+    ok("se.plus_with_spaces_and_dash", "+46 70-123 45 67", None, "+46701234567")
+    ok("se.plus_trunk_zero_in_parentheses", "+46 (0)70-123 45 67", None, "+46701234567")
+    ok("se.double_zero_parentheses", "(0046) 70 123 45 67", None, "+46701234567")
+    ok("se.surrounding_whitespace", "  070 123 45 67\t", "SE", "+46701234567")
+    ok("no.grouped_pairs", "41 23 45 67", "NO", "+4741234567")
+    ok("no.from_sweden_double_zero", "00 47 41 23 45 67", "SE", "+4741234567")
+    ok("dk.grouped_pairs", "20 12 34 56", "DK", "+4520123456")
+    ok("dk.plus_no_spaces_region_se", "+4520123456", "SE", "+4520123456")
+    ok("fi.helsinki_spaced", "09 1234 567", "FI", "+35891234567")
+    ok("fi.plus_mobile_spaced", "+358 40 123 4567", None, "+358401234567")
+    ok("us.parentheses", "(201) 555-0123", "US", "+12015550123")
+    ok("us.plus_one_dashes", "+1-201-555-0123", None, "+12015550123")
+    padded = "+46" + " " * (MAX_PHONE_INPUT_CHARS - len("+46701234567")) + "701234567"
+    assert len(padded) == MAX_PHONE_INPUT_CHARS
+    ok("length.exactly_max_chars", padded, None, "+46701234567")
+
+    # Invalid numbers: too short, too long, wrong prefix, unknown country code.
+    bad("se.too_short", "070 123", "SE")
+    bad("se.too_short_plus", "+46 70 12", None)
+    bad("se.mobile_too_long", "070-123 45 678", "SE")
+    bad("se.far_too_long", "+46 70 123 45 67 89 01 23", None)
+    bad("se.unassigned_prefix_071", "071-123 45 67", "SE")
+    bad("se.mobile_with_region_no", "070-123 45 67", "NO")
+    bad("no.starts_with_1", "1234 5678", "NO")
+    bad("no.too_short", "4123 456", "NO")
+    bad("dk.starts_with_1", "12 34 56 78", "DK")
+    bad("dk.too_short", "2012 345", "DK")
+    bad("dk.too_long", "20 12 34 56 7", "DK")
+    bad("fi.too_short_plus", "+358 40 12", None)
+    bad("unknown_country_code", "+999 123 456 789", None)
+    bad("plus_zero", "+0 70 123 45 67", None)
+    bad("double_zero_then_zero", "000 70 123 45 67", None)
+    # Not numbers at all.
+    bad("letters.vanity", "070-CALL-NOW", "SE")
+    bad("letters.one_letter", "+46 70 123 45 6a", None)
+    bad("letters.us_vanity", "1-800-FLOWERS", "US")
+    bad("letters.words", "ett två tre", "SE")
+    bad("letters.extension", "+46 70 123 45 67 ext. 12", None)
+    bad("symbols.hash", "#31#0701234567", "SE")
+    bad("symbols.star", "*0701234567", "SE")
+    bad("symbols.nul", "0701234567\u0000", "SE")
+    bad("symbols.plus_not_leading", "46+701234567", "SE")
+    bad("symbols.double_plus", "++46701234567", None)
+    bad("symbols.fullwidth_digits", "０７０１２３４５６７", "SE")
+    bad("empty", "", "SE")
+    bad("empty_no_region", "", None)
+    bad("only_spaces", "   ", "SE")
+    bad("only_plus", "+", None)
+    bad("only_separators", "-- ()", "SE")
+    bad("length.one_over_max_chars", padded + " ", None)
+    bad("length.huge", "0" * 10_000, "SE")
+    # A national number needs a region.
+    bad("no_region.national_se", "070-123 45 67", None)
+    bad("no_region.national_no", "41 23 45 67", None)
+    bad("no_region.digits_with_country_code", "46701234567", None)
+    # Regions the metadata does not know, or not alpha-2 at all.
+    for label, region in [("unknown_xx", "XX"), ("unknown_zz", "ZZ"), ("alpha3", "SWE"),
+                          ("one_letter", "S"), ("empty", ""), ("numeric_001", "001"),
+                          ("digit_in_code", "S1"), ("spaces", " SE"), ("non_ascii", "SÉ")]:
+        bad(f"region.{label}", "070-123 45 67", region, field="default_region")
+    bad("region.bad_even_for_plus_number", "+46701234567", "XX", field="default_region")
+
+    assert len(cases) >= 200, len(cases)
+    return {
+        "description": (
+            "normalize_phone(number, default_region) -> E.164, judged valid by "
+            "libphonenumber's metadata. expect \"ok\": the result must equal e164. expect "
+            "\"validation\": a validation error naming field (\"number\" or "
+            "\"default_region\"), whose message does not contain the trimmed number when "
+            "it has more than 4 characters. default_region null means none. International "
+            "forms start with + or 00 (00 is always the international prefix); national "
+            "forms need default_region (ISO 3166-1 alpha-2, any letter case). Digits may be "
+            "separated by spaces, - . ( ) /; letters and other characters are refused. "
+            "Input over max_input_chars characters is refused before parsing."
+        ),
+        "max_input_chars": MAX_PHONE_INPUT_CHARS,
+        "cases": cases,
+    }
+
+
+# ---------------------------------------------------------------------------
+# 7. One-time codes (the language-neutral rules)
+# ---------------------------------------------------------------------------
+
+OTP_SECRET = "otp-vector-secret-0123456789abcdef"
+OTP_OTHER_SECRET = "otp-vector-other-secret-fedcba9876543210"
+OTP_T0_MS = 1_700_000_000_000
+OTP_TO = "+46701234567"
+OTP_OTHER_TO = "+46701234568"
+OTP_DEFAULTS = dict(digits=6, ttl_ms=300_000, max_attempts=5)
+OTP_REASONS = ["ok", "wrong_code", "expired", "too_many_attempts", "used", "invalid"]
+
+
+def otp_option_error(secret, digits, ttl_ms, max_attempts):
+    """The option a config error names, or None: the ranges of API.md."""
+    if len(secret.encode("utf-8")) < 16:
+        return "secret"
+    if not 4 <= digits <= 10:
+        return "digits"
+    if not 1_000 <= ttl_ms <= 86_400_000:
+        return "ttl"
+    if not 1 <= max_attempts <= 20:
+        return "max_attempts"
+    return None
+
+
+class OtpModel:
+    """The check rules of API.md as a state machine over one challenge.
+
+    A challenge is modelled by its state (attempts, spent, expiry); a check of a
+    challenge whose text was changed, or with another secret or recipient, is
+    invalid and changes nothing.
+    """
+
+    def __init__(self, digits, ttl_ms, max_attempts):
+        self.digits, self.ttl_ms, self.max_attempts = digits, ttl_ms, max_attempts
+
+    def issue(self, at_ms):
+        return dict(attempts=0, spent=False, expiry=at_ms + self.ttl_ms)
+
+    def check(self, state, right, at_ms, genuine):
+        """(result, new state) for one check; `right` says the typed code matches."""
+        if not genuine:
+            return dict(ok=False, reason="invalid", attempts_left=0), state
+        if state["spent"]:
+            return dict(ok=False, reason="used", attempts_left=0), state
+        if at_ms >= state["expiry"]:
+            return dict(ok=False, reason="expired", attempts_left=0), state
+        if state["attempts"] >= self.max_attempts:
+            return dict(ok=False, reason="too_many_attempts", attempts_left=0), state
+        new = dict(state, attempts=state["attempts"] + 1, spent=right)
+        if right:
+            return dict(ok=True, reason="ok", attempts_left=0), new
+        return dict(ok=False, reason="wrong_code",
+                    attempts_left=self.max_attempts - new["attempts"]), new
+
+
+# How a step types the code: "$right" is the issued code; the others are derived
+# from it (see README). Anything else is typed literally.
+OTP_CODE_FORMS = {
+    "$right": True,
+    "$right_spaced": True,        # a space after every 2nd digit: "12 34 56"
+    "$right_hyphenated": True,    # a hyphen after the 3rd digit: "123-456"
+    "$right_padded": True,        # a space before and after: " 123456 "
+    "$wrong": False,              # the last digit plus 1, mod 10
+    "$right_plus_digit": False,   # the code and one more "0"
+    "$right_minus_digit": False,  # the code without its last digit
+    "$right_with_letter": False,  # the last digit replaced by "x"
+}
+OTP_CHALLENGE_FORMS = {
+    "latest": True,          # the challenge the last check returned (or the issued one)
+    "issued": True,          # the challenge issue returned, ignoring later checks
+    "tampered_first": False, # the latest with its first character replaced
+    "tampered_last": False,  # the latest with its last character replaced
+    "truncated": False,      # the latest without its last character
+    "extended": False,       # the latest with "A" appended
+    "empty": False,          # ""
+}
+
+
+def gen_otp():
+    option_cases = []
+
+    def opt(name, secret=OTP_SECRET, **over):
+        o = dict(OTP_DEFAULTS, **over)
+        bad_option = otp_option_error(secret, o["digits"], o["ttl_ms"], o["max_attempts"])
+        c = dict(name=name, secret=secret, **o, expect="config" if bad_option else "ok")
+        if bad_option:
+            c["option"] = bad_option
+        option_cases.append(c)
+
+    opt("defaults")
+    opt("secret_15_bytes", secret="a" * 15)
+    opt("secret_16_bytes", secret="a" * 16)
+    opt("secret_16_bytes_of_8_chars", secret="å" * 8)
+    opt("secret_7_chars_of_14_bytes", secret="å" * 7)
+    opt("secret_empty", secret="")
+    for d in (3, 4, 6, 8, 10, 11, 0):
+        opt(f"digits_{d}", digits=d)
+    for t in (0, 999, 1_000, 300_000, 86_400_000, 86_400_001):
+        opt(f"ttl_ms_{t}", ttl_ms=t)
+    for m in (0, 1, 5, 20, 21):
+        opt(f"max_attempts_{m}", max_attempts=m)
+
+    template_cases = []
+    code = "012345"
+
+    def tpl(name, template):
+        n = template.count("{code}")
+        c = dict(name=name, template=template, code=code)
+        if n == 1:
+            c.update(expect="ok", message=template.replace("{code}", code, 1))
+        else:
+            c.update(expect="validation", field="template")
+        template_cases.append(c)
+
+    tpl("default", "Your code is {code}")
+    tpl("code_first", "{code} is your ZignSec code")
+    tpl("code_alone", "{code}")
+    tpl("unicode_around", "Din kod är {code} 😀")
+    tpl("double_braces", "{{code}}")
+    tpl("missing", "Your code is")
+    tpl("empty", "")
+    tpl("twice", "{code} and again {code}")
+    tpl("three_times", "{code}{code}{code}")
+    tpl("wrong_case", "Your code is {CODE}")
+    tpl("spaces_inside", "Your code is { code }")
+    tpl("no_braces", "Your code is code")
+
+    flows = []
+
+    def flow(name, steps, options=None, note=""):
+        o = dict(OTP_DEFAULTS, **(options or {}))
+        model = OtpModel(o["digits"], o["ttl_ms"], o["max_attempts"])
+        issued = model.issue(OTP_T0_MS)
+        latest = issued
+        out_steps = []
+        for st in steps:
+            code_form = st.get("code", "$right")
+            right = OTP_CODE_FORMS.get(code_form, False)
+            challenge_form = st.get("challenge", "latest")
+            genuine = (OTP_CHALLENGE_FORMS[challenge_form]
+                       and st.get("to", OTP_TO) == OTP_TO
+                       and st.get("secret", "same") == "same")
+            at = OTP_T0_MS + st.get("after_ms", 0)
+            source = issued if challenge_form == "issued" else latest
+            result, new_state = model.check(source, right, at, genuine)
+            if genuine:
+                latest = new_state
+            out_steps.append(dict(
+                code=code_form, challenge=challenge_form, to=st.get("to", OTP_TO),
+                secret=st.get("secret", "same"), after_ms=st.get("after_ms", 0),
+                expect=result,
+            ))
+        flows.append(dict(name=name, options=o, note=note, steps=out_steps))
+
+    flow("right_code_then_used", [{}, {}])
+    flow("right_code_spaced", [{"code": "$right_spaced"}])
+    flow("right_code_hyphenated", [{"code": "$right_hyphenated"}])
+    flow("right_code_padded", [{"code": "$right_padded"}])
+    flow("wrong_then_right", [{"code": "$wrong"}, {}])
+    flow("wrong_length_and_letters_count_as_attempts",
+         [{"code": "$right_plus_digit"}, {"code": "$right_minus_digit"},
+          {"code": "$right_with_letter"}, {"code": ""}, {}])
+    flow("max_attempts_wrong_then_right_is_too_many",
+         [{"code": "$wrong"}] * 3 + [{}], options=dict(max_attempts=3))
+    flow("one_attempt_only", [{"code": "$wrong"}, {}], options=dict(max_attempts=1))
+    flow("twenty_attempts", [{"code": "$wrong"}] * 19 + [{}], options=dict(max_attempts=20))
+    flow("just_before_expiry", [{"after_ms": 299_999}])
+    flow("at_expiry", [{"after_ms": 300_000}])
+    flow("after_expiry", [{"after_ms": 300_001}, {"after_ms": 86_400_000}])
+    flow("wrong_then_expired", [{"code": "$wrong", "after_ms": 1_000},
+                                {"after_ms": 300_000}])
+    flow("expired_is_checked_before_attempts",
+         [{"code": "$wrong"}, {"after_ms": 300_000}], options=dict(max_attempts=1))
+    flow("used_is_checked_before_expiry", [{}, {"after_ms": 300_000}])
+    flow("short_ttl", [{"after_ms": 999}, {"after_ms": 1_000}], options=dict(ttl_ms=1_000))
+    flow("four_digits", [{"code": "$wrong"}, {}], options=dict(digits=4))
+    flow("ten_digits", [{"code": "$right_spaced"}], options=dict(digits=10))
+    flow("other_recipient_is_invalid_and_not_counted",
+         [{"to": OTP_OTHER_TO}, {"to": OTP_OTHER_TO, "code": "$wrong"}, {}])
+    flow("other_secret_is_invalid", [{"secret": "other"}, {}])
+    flow("tampered_truncated_extended_empty_are_invalid",
+         [{"challenge": "tampered_first"}, {"challenge": "tampered_last"},
+          {"challenge": "truncated"}, {"challenge": "extended"}, {"challenge": "empty"}, {}])
+    flow("replaying_the_issued_challenge_resets_attempts",
+         [{"code": "$wrong"}, {"code": "$wrong"}, {"code": "$wrong", "challenge": "issued"}],
+         note="The challenge carries its own attempt count: an app that does not store "
+              "back check.challenge lets a user retry forever. Always store it back.")
+    flow("replaying_the_issued_challenge_after_ok_passes_again",
+         [{}, {"challenge": "issued"}],
+         note="Spent is recorded in the returned challenge only; store it back.")
+
+    return {
+        "description": (
+            "One-time codes: the parts every language checks the same way. option_cases: "
+            "Otp(secret, digits, ttl_ms, max_attempts) is built (expect \"ok\") or fails "
+            "with a config error naming option (expect \"config\"); the secret is counted "
+            "in UTF-8 bytes. template_cases: render(template, code) gives message, or a "
+            "validation error naming template. flows: issue a code for to at t0_ms, then run "
+            "the checks in order, each at t0_ms + after_ms, with the code and challenge forms "
+            "the README defines; each check must give exactly expect {ok, reason, "
+            "attempts_left}. Unless a step says otherwise the latest returned challenge is "
+            "checked, for to, with the same secret."
+        ),
+        "secret": OTP_SECRET,
+        "other_secret": OTP_OTHER_SECRET,
+        "to": OTP_TO,
+        "other_to": OTP_OTHER_TO,
+        "t0_ms": OTP_T0_MS,
+        "reasons": OTP_REASONS,
+        "default_template": "Your code is {code}",
+        "challenge_pattern": "^[A-Za-z0-9_-]+$",
+        "option_cases": option_cases,
+        "template_cases": template_cases,
+        "flows": flows,
+    }
+
+
 def main():
     write("sms_parts.json", gen_sms_parts())
     write("webhooks.json", gen_webhooks())
@@ -1214,6 +1599,8 @@ def main():
     write("seeds.json", gen_seeds())
     write("bad_inputs.json", gen_bad_inputs())
     write("auth.json", gen_auth())
+    write("phone_numbers.json", gen_phone_numbers())
+    write("otp.json", gen_otp())
 
 
 if __name__ == "__main__":
