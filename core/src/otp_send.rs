@@ -138,11 +138,11 @@ mod tests {
             Ok(c) => c,
             Err(e) => panic!("{e}"),
         };
-        let mut err = Error::new(
+        let err = Error::new(
             ErrorKind::BadRequest,
             format!("message 'Your code is {}' refused", code.expose()),
-        );
-        err.body = Some(format!("{{\"text\":\"Your code is {}\"}}", code.expose()));
+        )
+        .with_body(format!("{{\"text\":\"Your code is {}\"}}", code.expose()));
         let err = scrub(err, &code);
         assert!(!err.message().contains(code.expose()));
         assert!(!err.body().unwrap_or_default().contains(code.expose()));
