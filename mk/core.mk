@@ -19,10 +19,12 @@ test-core: ## The core's unit, integration, vector and doc tests
 doc-core: ## Build the core's rustdoc, failing on missing docs
 	RUSTDOCFLAGS="-D missing_docs" cargo doc -p zignsec --no-deps
 
-test-rust-example: ## Run examples/rust/quickstart.rs against the offline gateway
-	cargo build -q -p zignsec-mock -p zignsec --example quickstart
+test-rust-example: ## Run the Rust examples (quickstart, key rotation) against the offline gateway
+	cargo build -q -p zignsec-mock -p zignsec --example quickstart --example key_rotation
 	ZIGNSEC_MOCK_ONLY=1 scripts/with-mock.sh cargo run -q -p zignsec --example quickstart
+	ZIGNSEC_MOCK_ONLY=1 scripts/with-mock.sh cargo run -q -p zignsec --example key_rotation
 
-demo-rust: ## The Rust quickstart against the offline gateway (or the real one with ZIGNSEC_API_KEY)
-	cargo build -q -p zignsec-mock -p zignsec --example quickstart
+demo-rust: ## The Rust quickstart and key rotation against the offline gateway (or the real one with ZIGNSEC_API_KEY)
+	cargo build -q -p zignsec-mock -p zignsec --example quickstart --example key_rotation
 	scripts/with-mock.sh cargo run -q -p zignsec --example quickstart
+	scripts/with-mock.sh cargo run -q -p zignsec --example key_rotation

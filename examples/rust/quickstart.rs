@@ -1,12 +1,12 @@
-//! Quickstart: send an SMS and follow it to `delivered`; start a phone
-//! verification and follow it to `finished`; verify a signed webhook.
+//! Quickstart: send an SMS and follow it to `delivered`; start a phone and an
+//! email verification and follow each to `finished`; verify a signed webhook.
 //!
 //! Against the offline gateway: `scripts/with-mock.sh cargo run -p zignsec --example quickstart`.
 //! Against ZignSec's test gateway: set `ZIGNSEC_API_KEY` and run the example.
 
 use std::time::Duration;
 
-use zignsec::{Client, SendSms, StartPhoneVerification};
+use zignsec::{Client, SendSms, StartEmailVerification, StartPhoneVerification};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Key, environment and base URL come from ZIGNSEC_* variables here.
@@ -39,7 +39,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let verified = client.wait_phone_session(&phone.id, Some(Duration::from_secs(300)), None)?;
     println!("phone {} is {}", verified.phone_number, verified.status);
 
-    // 3. A webhook, signed as the gateway signs it, verified as your handler would.
+    // 3. An email verification: the same hosted flow, the code goes to the inbox.
+    let email = client.start_email_verification(&StartEmailVerification::new(
+        "jane.doe@example.com",
+        "En",
+        "https://example.com/verified",
+        "https://example.com/not-verified",
+    ))?;
+    println!("send the user to {}", email.redirect_url);
+    if let Ok(mock) = std::env::var("ZIGNSEC_MOCK_URL") {
+        play_the_user(&mock, &email.redirect_url, &email.id)?;
+    }
+    let verified = client.wait_email_session(&email.id, Some(Duration::from_secs(300)), None)?;
+    println!(
+        "email {} is {}",
+        zignsec::mask_email(&verified.request.email_address),
+        verified.status
+    );
+
+    // 4. A webhook, signed as the gateway signs it, verified as your handler would.
     let secret = std::env::var("ZIGNSEC_WEBHOOK_SECRET").unwrap_or_else(|_| "whsec_demo".into());
     let body = format!(
         r#"{{"event":"status_changed","id":"{}","status":"delivered"}}"#,
