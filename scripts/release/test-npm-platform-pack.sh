@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The npm layout as users get it: the main package `zignsec` (JavaScript, typings, no
 # .node) and one platform package per target (zignsec-<platform>, one .node each).
-# Packs the main package and this machine's platform package (from npm/<platform>/,
-# with the .node that bindings-node/ holds, debug info stripped), then:
+# Packs the main package and this machine's platform package with npm-pack.sh (the
+# .node that bindings-node/ holds, debug info stripped), then:
 #   1. installs both into a fresh project: require() and import work against the
 #      offline gateway, and `tsc --noEmit` resolves the typings;
 #   2. installs the main package alone: loading it fails with the error that names the
@@ -18,18 +18,9 @@ mkdir -p "$root/target"
 tmp=$(mktemp -d "$root/target/npm-pack-test.XXXXXX"); trap 'rm -rf "$tmp"' EXIT
 npm_install() { npm install --no-audit --no-fund --loglevel=error --prefer-offline "$@"; }
 
-# The main package: packed in place; `files` keeps any local .node out of it.
-main_tgz=$(cd "$node_dir" && npm pack --silent --pack-destination "$tmp" | tail -n 1)
-if tar -tzf "$tmp/$main_tgz" | grep -q '\.node$'; then
-  echo "test-npm-platform-pack: $main_tgz ships a .node" >&2; exit 1
-fi
-# The platform package: staged under target/, so the source tree stays clean.
-stage=$tmp/stage/$platform && mkdir -p "$stage"
-cp "$node_dir/npm/$platform/package.json" "$node_dir/npm/$platform/README.md" "$root/LICENSE-MIT" "$root/LICENSE-APACHE" "$stage/"
-cp "$binary" "$stage/" && strip --strip-debug "$stage/zignsec.$platform.node"
-plat_tgz=$(cd "$stage" && npm pack --silent --pack-destination "$tmp" | tail -n 1)
-tar -tzf "$tmp/$plat_tgz" | grep -qx "package/zignsec.$platform.node" \
-  || { echo "test-npm-platform-pack: $plat_tgz has no zignsec.$platform.node" >&2; exit 1; }
+mkdir "$tmp/artifacts" && ln -s "$binary" "$tmp/artifacts/"
+"$root/scripts/release/npm-pack.sh" "$tmp/artifacts" "$tmp" > "$tmp/packed.txt"
+main_tgz=$(sed -n 1p "$tmp/packed.txt"); plat_tgz=$(sed -n 2p "$tmp/packed.txt")
 echo "packed $main_tgz ($(du -k "$tmp/$main_tgz" | cut -f1) KiB) and $plat_tgz ($(du -k "$tmp/$plat_tgz" | cut -f1) KiB)"
 
 mock="env ZIGNSEC_MOCK_ONLY=1 ZIGNSEC_API_KEY= $root/scripts/with-mock.sh"
