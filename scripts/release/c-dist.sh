@@ -62,7 +62,7 @@ install -m 644 "$root/LICENSE-MIT" "$root/LICENSE-APACHE" "$stage/"
 install -m 644 "$root/bindings-c/README.md" "$stage/README.md"
 
 tarball=$name.tar.gz
-(cd "$out/stage" && tar -czf "$out/$tarball" "$name")
+(cd "$out/stage" && tar -cf - "$name" | gzip -"${DIST_GZIP:-9}" > "$out/$tarball")
 rm -rf "$stage"
 sum=$(cd "$out" && { sha256sum "$tarball" 2>/dev/null || shasum -a 256 "$tarball"; })
 touch "$out/SHA256SUMS"
