@@ -29,8 +29,10 @@ TEST_TARGETS += release-check
 .PHONY: setup-release release-check check-version test-sdist test-manylinux test-cmake-consumer \
 	test-dist actionlint wheel sdist npm-release dist
 
-setup-release: $(REL_STAMP) ## Release: cmake (apt) if missing; target/release-venv with maturin, ziglang, auditwheel, twine, actionlint
-	@command -v cmake >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmake; }
+# shellcheck lets actionlint check the workflows' scripts too.
+setup-release: $(REL_STAMP) ## Release: cmake and shellcheck (apt) if missing; target/release-venv with maturin, ziglang, auditwheel, twine, actionlint
+	@command -v cmake >/dev/null && command -v shellcheck >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmake shellcheck; }
 
 $(REL_STAMP): mk/release.mk
 	@test -x $(REL_BIN)/python || python3 -m venv $(REL_VENV)
@@ -87,7 +89,7 @@ test-dist: setup-release c-build ## Release: make dist (debug build), then unpac
 	rm -rf $(REL_OUT)/dist
 
 actionlint: setup-release ## Release: actionlint on .github/workflows/
-	$(REL_BIN)/actionlint -color=never $(ROOT)/.github/workflows/*.yml
+	$(REL_BIN)/actionlint -no-color $(ROOT)/.github/workflows/*.yml
 	@echo "actionlint: $(notdir $(wildcard $(ROOT)/.github/workflows/*.yml)) pass"
 
 wheel: setup-release ## Release: the release abi3 wheel (manylinux_2_28 via maturin --zig) to target/wheels/, checked
