@@ -23,10 +23,14 @@ case "$(basename "$wheel")" in
     report=$(auditwheel show "$wheel")
     echo "$report" | sed -n '1,5p'
     tag=$(echo "$report" | tr -s ' \n' ' ' | sed -n 's/.*platform tag: "\([a-z]*linux_[0-9]*_[0-9]*_[a-z0-9_]*\)".*/\1/p')
-    minor=$(echo "$tag" | sed -n 's/^manylinux_2_\([0-9]*\)_.*/\1/p')
-    [ -n "$minor" ] && [ "$minor" -le "$max_glibc_minor" ] \
-      || { echo "check-python-dist: auditwheel says '$tag', want manylinux_2_$max_glibc_minor or older" >&2; exit 1; }
-    echo "auditwheel: $tag (no newer than manylinux_2_$max_glibc_minor)" ;;
+    case "$tag" in
+      musllinux_1_*) echo "auditwheel: $tag" ;;
+      *)
+        minor=$(echo "$tag" | sed -n 's/^manylinux_2_\([0-9]*\)_.*/\1/p')
+        [ -n "$minor" ] && [ "$minor" -le "$max_glibc_minor" ] \
+          || { echo "check-python-dist: auditwheel says '$tag', want manylinux_2_$max_glibc_minor or older" >&2; exit 1; }
+        echo "auditwheel: $tag (no newer than manylinux_2_$max_glibc_minor)" ;;
+    esac ;;
 esac
 python3 - "$wheel" "$sdist" <<'PY'
 import sys, tarfile, zipfile
