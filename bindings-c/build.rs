@@ -11,7 +11,10 @@ fn main() {
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-changed=build.rs");
     // The installed library is libzignsec.so.0 (see mk/c.mk), whatever cargo names it.
-    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libzignsec.so.0");
+    // (-soname is an ELF linker flag: macOS' and MSVC's linkers reject it.)
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libzignsec.so.0");
+    }
 
     let crate_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));

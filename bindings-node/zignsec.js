@@ -10,7 +10,7 @@
  */
 
 const util = require('node:util')
-const native = require('./index.js')
+const native = require('./load-native.js') // index.js, with a clear error when no platform package is installed
 
 const ERROR_MARK = native.errorMark()
 

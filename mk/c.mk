@@ -104,7 +104,7 @@ test-c-install: c-build ## C: make install into a temporary prefix, build exampl
 	echo "== quickstart (installed, static)"; $(C_MOCK) $$tmp/quickstart-static; \
 	echo "test-c-install: install, pkg-config and both link modes work"
 
-install-c: ## C: install include/zignsec.h, libzignsec.{so,a} (release) and zignsec.pc under PREFIX
+install-c: ## C: install include/zignsec.h, libzignsec.{so,a} (release), zignsec.pc and the CMake package under PREFIX
 	cargo build $(if $(filter release,$(C_PROFILE)),--release) -p zignsec-c
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 644 $(ROOT)/include/zignsec.h $(DESTDIR)$(PREFIX)/include/zignsec.h
@@ -114,6 +114,9 @@ install-c: ## C: install include/zignsec.h, libzignsec.{so,a} (release) and zign
 	install -m 644 $(TARGET_DIR)/$(C_PROFILE)/libzignsec_c.a $(DESTDIR)$(PREFIX)/lib/libzignsec.a
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(C_VERSION)|g' $(ROOT)/bindings-c/zignsec.pc.in \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/zignsec.pc
+	install -d $(DESTDIR)$(PREFIX)/lib/cmake/zignsec
+	for f in zignsecConfig zignsecConfigVersion; do sed 's|@VERSION@|$(C_VERSION)|g' \
+	  $(ROOT)/bindings-c/cmake/$$f.cmake.in > $(DESTDIR)$(PREFIX)/lib/cmake/zignsec/$$f.cmake; done
 
 demo-c: c-build ## C: run examples/c/quickstart.c against a fresh offline gateway
 	$(C_CC) -std=c99 $(C_WARN) -I$(ROOT)/include -o $(C_OUT)/quickstart $(ROOT)/examples/c/quickstart.c \

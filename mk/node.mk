@@ -56,18 +56,10 @@ test-node: check-node-generated lint-node ## Node binding: unit tests, node --te
 	$(NODE_DIR)/node_modules/.bin/tsc -p $(NODE_EXAMPLES)/tsconfig.json
 	ZIGNSEC_MOCK_ONLY=1 ZIGNSEC_API_KEY= scripts/with-mock.sh node $(NODE_EXAMPLES)/quickstart.mjs >/dev/null
 
-# npm pack → install the tarball into a fresh project in a temp dir → use it there.
-test-node-pack: build-node ## npm pack the package, install it into a fresh project, use it against the offline gateway
-	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	strip --strip-debug $(NODE_DIR)/zignsec.linux-x64-gnu.node; \
-	cd $(NODE_DIR) && tgz=$$(npm pack --silent --pack-destination "$$tmp" | tail -n 1); \
-	tar -tzf "$$tmp/$$tgz" | grep -q 'package/zignsec.linux-x64-gnu.node' || { echo "the .node binary is not in $$tgz"; exit 1; }; \
-	mkdir "$$tmp/app" && cd "$$tmp/app" && npm init -y >/dev/null && \
-	npm install --no-audit --no-fund --loglevel=error "$$tmp/$$tgz" && \
-	cp $(NODE_DIR)/__test__/pack-smoke.cjs $(NODE_DIR)/__test__/pack-smoke.mjs . && \
-	ZIGNSEC_MOCK_ONLY=1 ZIGNSEC_API_KEY= $(ROOT)/scripts/with-mock.sh node pack-smoke.cjs && \
-	ZIGNSEC_MOCK_ONLY=1 ZIGNSEC_API_KEY= $(ROOT)/scripts/with-mock.sh node pack-smoke.mjs && \
-	echo "test-node-pack: $$tgz installs and works in a fresh project"
+# The npm layout: the main package and this platform's package (npm/<platform>/), packed
+# and installed into fresh projects, with and without the platform package.
+test-node-pack: build-node ## npm pack the main and this platform's package; install into fresh projects (and the main alone: the documented error)
+	scripts/release/test-npm-platform-pack.sh
 
 demo-node: build-node ## The Node quickstart against the offline gateway (or the real one with ZIGNSEC_API_KEY)
 	@mkdir -p $(NODE_EXAMPLES)/node_modules && ln -sfn ../../../bindings-node $(NODE_EXAMPLES)/node_modules/zignsec
