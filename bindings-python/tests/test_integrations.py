@@ -217,6 +217,11 @@ def test_fastapi_verifier_keeps_its_secret() -> None:
     assert SECRET not in repr(WebhookVerifier(SECRET))
     with pytest.raises(TypeError, match="secret"):
         WebhookVerifier(b"bytes-secret")  # type: ignore[arg-type]
+    # The core judges the secret and the tolerance when the verifier is made.
+    with pytest.raises(zignsec.ValidationError, match="secret"):
+        WebhookVerifier("")
+    with pytest.raises(zignsec.ValidationError, match="tolerance"):
+        WebhookVerifier(SECRET, tolerance=-1)
 
 
 # --- Django --------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from fastapi import HTTPException, Request
 
-from .._zignsec import SIGNATURE_HEADER, WebhookEvent, verify_webhook
+from .._zignsec import SIGNATURE_HEADER, WebhookEvent, _verify_webhook_at, sign_webhook, verify_webhook
 from ..errors import ResponseDecodeError, WebhookSignatureError
 
 __all__ = ["WebhookVerifier"]
@@ -37,6 +37,10 @@ class WebhookVerifier:
     def __init__(self, secret: str, tolerance: float = 300) -> None:
         if not isinstance(secret, str):
             raise TypeError(f"secret must be a str, got {type(secret).__name__}")
+        # Let the core judge the secret and the tolerance now (a ValidationError when
+        # the app starts) rather than on every request.
+        probe, now = b'{"event":"probe","id":"probe","status":"probe"}', 1_700_000_000
+        _verify_webhook_at(probe, sign_webhook(probe, secret, now), secret, tolerance, now)
         self._secret = secret
         self._tolerance = tolerance
 
