@@ -70,8 +70,8 @@ for d in dirs:
             bad(f"bindings-node/npm/{d}/package.json: no {field}")
     if d.startswith("linux-") and pj.get("libc") != [d.rsplit("-", 1)[1].replace("gnu", "glibc")]:
         bad(f"bindings-node/npm/{d}/package.json: libc {pj.get('libc')}")
-    if pj.get("main") != f"zignsec.{d}.node" or pj.get("files") != [f"zignsec.{d}.node"]:
-        bad(f"bindings-node/npm/{d}/package.json: main/files must be zignsec.{d}.node only")
+    if pj.get("main") != f"zignsec.{d}.node" or pj.get("files") != [f"zignsec.{d}.node", "LICENSE-MIT", "LICENSE-APACHE"]:
+        bad(f"bindings-node/npm/{d}/package.json: main must be zignsec.{d}.node, files it and the two licenses")
 loader = sorted(set(re.findall(r"bindingPackageVersion !== '([^']+)'", (node / "index.js").read_text())))
 if loader != [version]:
     bad(f"bindings-node/index.js: the loader expects {loader} (rebuild with napi and commit)")

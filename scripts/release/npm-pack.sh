@@ -2,7 +2,7 @@
 # Packs the npm packages: the main package `zignsec` (bindings-node/: JavaScript,
 # typings, no .node) and one platform package per zignsec.<platform>.node found in
 # ARTIFACT_DIR (from bindings-node/npm/<platform>/package.json, staged under OUT_DIR,
-# the .node stripped of debug info on Linux). Writes the tarballs to OUT_DIR and prints
+# the .node stripped on Linux). Writes the tarballs to OUT_DIR and prints
 # their names. Usage: scripts/release/npm-pack.sh ARTIFACT_DIR OUT_DIR
 # Run by make npm-release (this machine's platform), by the release workflow (every
 # platform's artifact) and by test-npm-platform-pack.sh.
@@ -27,10 +27,11 @@ for binary in "$artifacts"/zignsec.*.node; do
   cp "$node_dir/npm/$platform/package.json" "$node_dir/npm/$platform/README.md" \
     "$root/LICENSE-MIT" "$root/LICENSE-APACHE" "$stage/"
   cp "$binary" "$stage/"
-  case "$platform" in linux-*) command -v strip >/dev/null && strip --strip-debug "$stage/zignsec.$platform.node" || true ;; esac
+  case "$platform" in linux-*) command -v strip >/dev/null && strip --strip-unneeded "$stage/zignsec.$platform.node" || true ;; esac
   tgz=$(cd "$stage" && npm pack --silent --pack-destination "$out" | tail -n 1)
-  tar -tzf "$out/$tgz" | grep -qx "package/zignsec.$platform.node" \
-    || { echo "npm-pack: $tgz has no zignsec.$platform.node" >&2; exit 1; }
+  for f in "zignsec.$platform.node" LICENSE-MIT LICENSE-APACHE; do
+    tar -tzf "$out/$tgz" | grep -qx "package/$f" || { echo "npm-pack: $tgz has no $f" >&2; exit 1; }
+  done
   rm -rf "$stage"
   echo "$tgz"; found=$((found + 1))
 done
