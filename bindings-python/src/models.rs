@@ -54,7 +54,7 @@ impl<'py> IntoPyObject<'py> for Json {
     }
 }
 
-impl<'a, 'py> IntoPyObject<'py> for &'a Json {
+impl<'py> IntoPyObject<'py> for &Json {
     type Target = PyAny;
     type Output = Bound<'py, PyAny>;
     type Error = PyErr;

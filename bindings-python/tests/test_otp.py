@@ -43,7 +43,7 @@ def test_defaults_come_from_the_core() -> None:
         with pytest.raises(zignsec.ConfigError, match="^ttl"):
             zignsec.Otp(OTP["secret"], ttl=bad)
     with pytest.raises(TypeError):
-        zignsec.Otp(OTP["secret"], digits=True)  # type: ignore[arg-type]
+        zignsec.Otp(OTP["secret"], digits=True)
     with pytest.raises(TypeError):
         zignsec.Otp(123)  # type: ignore[arg-type]
 
