@@ -76,5 +76,7 @@ test-python-install test-python-wheel:
 	cd $(PY_SCRATCH)/$(PY_PROFILE) && pip-venv/bin/python $(PY_CRATE)/tests/smoke.py
 	rm -rf $(PY_SCRATCH)/$(PY_PROFILE)
 
-demo-python: python-develop ## Python: run examples/python/quickstart.py against a fresh offline gateway
+demo-python: python-develop ## Python: the quickstart, email verification and key rotation examples against a fresh offline gateway
 	ZIGNSEC_MOCK_BIN=$(PY_MOCK_BIN) $(ROOT)/scripts/with-mock.sh $(PY) $(ROOT)/examples/python/quickstart.py
+	ZIGNSEC_MOCK_BIN=$(PY_MOCK_BIN) $(ROOT)/scripts/with-mock.sh $(PY) $(ROOT)/examples/python/email_verification.py
+	ZIGNSEC_MOCK_BIN=$(PY_MOCK_BIN) $(ROOT)/scripts/with-mock.sh $(PY) $(ROOT)/examples/python/key_rotation.py
