@@ -314,8 +314,11 @@ export declare class ValidationError extends ZignSecError {
   /** The field at fault, in camelCase (`'to'`, `'maxMessageParts'`, `'sessionId'`). */
   readonly field?: string
 }
-/** No API key, an unusable base URL or another bad client option. */
-export declare class ConfigError extends ZignSecError {}
+/** No API key, an unusable base URL or another bad option. */
+export declare class ConfigError extends ZignSecError {
+  /** The option at fault (`'secret'`, `'digits'`, `'ttl'`, `'maxAttempts'`), when the core names it. */
+  readonly field?: string
+}
 /** A non-2xx answer from the gateway; base of the status classes below. */
 export declare class APIStatusError extends ZignSecError {}
 /** HTTP 400. */

@@ -103,8 +103,14 @@ class ValidationError extends ZignSecError {
 }
 ValidationError.code = 'ZIGNSEC_VALIDATION'
 
-/** No API key, an unusable base URL or another bad client option. */
-class ConfigError extends ZignSecError {}
+/** No API key, an unusable base URL or another bad option; `field` names it when known. */
+class ConfigError extends ZignSecError {
+  constructor(message, props = {}) {
+    super(message, props)
+    /** The option at fault (`'secret'`, `'digits'`, …), when the core names it. */
+    this.field = props.field
+  }
+}
 ConfigError.code = 'ZIGNSEC_CONFIG'
 
 /** The gateway answered with a non-2xx status (base of the status classes). */
