@@ -54,9 +54,6 @@ function checkType(where, label, field, value, type) {
     if (value instanceof Uint8Array) return
     throw new TypeError(`${where}: ${label} must be a string, Buffer or Uint8Array, got ${describe(value)}`)
   }
-  if (type === 'object' && !isPlainObject(value) && typeof value !== 'object') {
-    throw new TypeError(`${where}: ${label} must be an object, got ${describe(value)}`)
-  }
   if (typeof value !== type) {
     throw new TypeError(`${where}: ${label} must be a ${type}, got ${describe(value)}`)
   }
