@@ -96,7 +96,7 @@ static const char *UNKNOWN_ID = "26f5cc23-dbbb-45bb-a210-2818e70637bd";
 
 static ZsClient *new_client(int32_t max_retries, uint64_t timeout_ms) {
     ZsClientOptions o;
-    memset(&o, 0, sizeof o);
+    zs_client_options_init(&o);
     o.max_retries = max_retries;
     o.timeout_ms = timeout_ms;
     ZsClient *c = NULL;
@@ -228,7 +228,7 @@ static void test_client_options(void) {
     zs_client_free(c);
 
     ZsClientOptions o;
-    memset(&o, 0, sizeof o);
+    zs_client_options_init(&o);
     o.max_retries = -1;
     c = NULL;
     err = NULL;
@@ -236,7 +236,7 @@ static void test_client_options(void) {
     zs_client_free(c);
 
     /* Explicit options win over env vars. */
-    memset(&o, 0, sizeof o);
+    zs_client_options_init(&o);
     o.max_retries = -1;
     o.base_url = "ftp://127.0.0.1/";
     expect_config(&o, "ftp base_url", NULL);
@@ -290,7 +290,7 @@ static void test_client_options(void) {
     const char *names[] = {"api_key", "environment", "base_url"};
     for (int i = 0; i < 3; i++) {
         for (int b = 0; b < 2; b++) {
-            memset(&o, 0, sizeof o);
+            zs_client_options_init(&o);
             o.max_retries = -1;
             *fields[i] = b ? SURROGATE : BAD_UTF8;
             c = (ZsClient *)&g_passed;
@@ -302,7 +302,7 @@ static void test_client_options(void) {
     }
 
     /* Wrong key: the gateway says 401. */
-    memset(&o, 0, sizeof o);
+    zs_client_options_init(&o);
     o.max_retries = 0;
     o.api_key = "wrong-key";
     c = NULL;
@@ -322,7 +322,7 @@ static void test_client_options(void) {
 static void test_sms_flow(void) {
     g_group = "sms";
     ZsSendSmsParams p;
-    memset(&p, 0, sizeof p);
+    zs_send_sms_params_init(&p);
     p.to = "+46701234567";
     p.from = "ZignSec";
     p.message = "Your code is 12345";
@@ -460,7 +460,7 @@ static int page_post(const char *redirect_url, const char *action, const char *f
 static void test_phone_flow(void) {
     g_group = "phone";
     ZsStartPhoneVerificationParams p;
-    memset(&p, 0, sizeof p);
+    zs_start_phone_verification_params_init(&p);
     p.phone_number = "+46703339954";
     p.locale = "En";
     p.redirect_success = "https://example.com/ok";
@@ -521,7 +521,7 @@ static void test_phone_flow(void) {
     zs_phone_session_free(s);
 
     /* Cancel. */
-    memset(&p, 0, sizeof p);
+    zs_start_phone_verification_params_init(&p);
     p.phone_number = "+46703339954";
     s = NULL;
     EXPECT_OK(zs_start_phone_verification(g_client, &p, &s, &err), "start minimal");
@@ -552,7 +552,7 @@ static void test_phone_flow(void) {
 static void test_error_codes(void) {
     g_group = "errors";
     ZsSendSmsParams p;
-    memset(&p, 0, sizeof p);
+    zs_send_sms_params_init(&p);
     p.to = "+46701234567";
     p.from = "ZignSec";
     p.message = "Your code is 12345";
@@ -627,7 +627,7 @@ static void test_error_codes(void) {
 
     /* Connection refused: nothing sent. */
     ZsClientOptions o;
-    memset(&o, 0, sizeof o);
+    zs_client_options_init(&o);
     o.base_url = "http://127.0.0.1:1";
     o.max_retries = 0;
     ZsClient *dead = NULL;
@@ -730,7 +730,7 @@ static void test_bad_arguments(void) {
 
     /* zs_send_sms */
     ZsSendSmsParams sp, good;
-    memset(&good, 0, sizeof good);
+    zs_send_sms_params_init(&good);
     good.to = "+46701234567";
     good.from = "ZignSec";
     good.message = "Your code is 12345";
@@ -759,7 +759,7 @@ static void test_bad_arguments(void) {
 
     /* zs_start_phone_verification */
     ZsStartPhoneVerificationParams pp, pgood;
-    memset(&pgood, 0, sizeof pgood);
+    zs_start_phone_verification_params_init(&pgood);
     pgood.phone_number = "+46701234567";
     ZsPhoneSession *ps = (ZsPhoneSession *)&g_passed;
     rc = zs_start_phone_verification(NULL, &pgood, &ps, &err);
@@ -1017,7 +1017,7 @@ static void test_vectors_seeds(void) {
         ZsError *err = NULL;
         char *id = NULL;
         if (streq(op, "send_sms")) {
-            ZsSendSmsParams p = {arg(a, "to"), arg(a, "message"), arg(a, "from"), 0, arg(a, "relay_state"), arg(a, "webhook")};
+            ZsSendSmsParams p = {ZS_SEND_SMS_PARAMS_VERSION, arg(a, "to"), arg(a, "message"), arg(a, "from"), 0, arg(a, "relay_state"), arg(a, "webhook")};
             int64_t parts = 0;
             if (jget(a, "max_message_parts")) CHECK(jint(jget(a, "max_message_parts"), &parts));
             p.max_message_parts = parts;
@@ -1026,7 +1026,7 @@ static void test_vectors_seeds(void) {
             if (s) id = xstrdup(s->id);
             zs_sms_session_free(s);
         } else {
-            ZsStartPhoneVerificationParams p = {arg(a, "phone_number"), arg(a, "locale"), arg(a, "redirect_success"),
+            ZsStartPhoneVerificationParams p = {ZS_START_PHONE_VERIFICATION_PARAMS_VERSION, arg(a, "phone_number"), arg(a, "locale"), arg(a, "redirect_success"),
                                                 arg(a, "redirect_failure"), arg(a, "relay_state"), arg(a, "webhook"),
                                                 arg(a, "csrf_token")};
             ZsPhoneSession *s = NULL;
@@ -1060,13 +1060,13 @@ static void test_vectors_seeds(void) {
                            sms ? "/core/api/sessions/two_factor_auth/sms" : "/core/api/sessions/two_factor_auth/phone";
         fault_body(get ? "GET" : "POST", path, 200, body->raw, body->raw_len);
         if (streq(op, "send_sms")) {
-            ZsSendSmsParams p = {"+46701234567", "Your code is 12345", "ZignSec", 0, NULL, NULL};
+            ZsSendSmsParams p = {ZS_SEND_SMS_PARAMS_VERSION, "+46701234567", "Your code is 12345", "ZignSec", 0, NULL, NULL};
             ZsSmsSession *s = NULL;
             EXPECT_OK(zs_send_sms(g_client, &p, &s, &err), name);
             if (s) check_details_common(name, s->id, s->status, s->is_final, want);
             zs_sms_session_free(s);
         } else if (streq(op, "start_phone_verification")) {
-            ZsStartPhoneVerificationParams p = {"+46703339954", NULL, NULL, NULL, NULL, NULL, NULL};
+            ZsStartPhoneVerificationParams p = {ZS_START_PHONE_VERIFICATION_PARAMS_VERSION, "+46703339954", NULL, NULL, NULL, NULL, NULL, NULL};
             ZsPhoneSession *s = NULL;
             EXPECT_OK(zs_start_phone_verification(g_client, &p, &s, &err), name);
             if (s) {
@@ -1190,12 +1190,12 @@ static ZsErrorCode run_case(const jval *c, ZsError **err, skip_counts *skips, in
         skips->skipped_zero++; /* 0 is the C API's "unset" value (documented default 1) */
         *skipped = 1;
     } else if (streq(op, "send_sms")) {
-        ZsSendSmsParams p = {v[0], v[1], v[2], parts, v[3], v[4]};
+        ZsSendSmsParams p = {ZS_SEND_SMS_PARAMS_VERSION, v[0], v[1], v[2], parts, v[3], v[4]};
         ZsSmsSession *s = NULL;
         rc = zs_send_sms(g_client, &p, &s, err);
         zs_sms_session_free(s);
     } else if (streq(op, "start_phone_verification")) {
-        ZsStartPhoneVerificationParams p = {v[5], v[6], v[7], v[8], v[3], v[4], v[9]};
+        ZsStartPhoneVerificationParams p = {ZS_START_PHONE_VERIFICATION_PARAMS_VERSION, v[5], v[6], v[7], v[8], v[3], v[4], v[9]};
         ZsPhoneSession *s = NULL;
         rc = zs_start_phone_verification(g_client, &p, &s, err);
         zs_phone_session_free(s);
@@ -1283,7 +1283,7 @@ static void *thread_main(void *arg) {
     for (int i = 0; i < ROUNDS; i++) {
         char relay[64];
         snprintf(relay, sizeof relay, "thread-%d-round-%d", r->index, i);
-        ZsSendSmsParams p = {"+46701234567", "Your code is 12345", "ZignSec", 0, relay, NULL};
+        ZsSendSmsParams p = {ZS_SEND_SMS_PARAMS_VERSION, "+46701234567", "Your code is 12345", "ZignSec", 0, relay, NULL};
         ZsSmsSession *s = NULL;
         ZsError *err = NULL;
         if (zs_send_sms(g_client, &p, &s, &err) != ZS_OK) {
