@@ -851,9 +851,10 @@ typedef struct ZsSendOtpParams {
      */
     const char *from;
     /**
-     * The SMS text with `{code}` exactly once. NULL: `"Your code is {code}"`.
+     * The SMS text with `{code}` exactly once (the contract's `template`; named so
+     * because `template` is a C++ keyword). NULL: `"Your code is {code}"`.
      */
-    const char *template_;
+    const char *message_template;
     /**
      * From 1 to 10; 0: the default, 1.
      */

@@ -13,7 +13,7 @@ C_CC ?= gcc
 C_CXX ?= g++
 # The tests run against a fresh mock, never a real gateway, whatever the caller's env says.
 C_MOCK := env -u ZIGNSEC_TIMEOUT -u ZIGNSEC_MAX_RETRIES -u ZIGNSEC_ENVIRONMENT -u ZIGNSEC_LOG \
-	ZIGNSEC_MOCK_ONLY=1 RUST_BACKTRACE=0 $(ROOT)/scripts/with-mock.sh
+	ZIGNSEC_MOCK_ONLY=1 RUST_BACKTRACE=0 ZIGNSEC_MOCK_BIN=$(TARGET_DIR)/debug/zignsec-mock $(ROOT)/scripts/with-mock.sh
 C_VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	--show-leak-kinds=definite,indirect
 PREFIX ?= /usr/local

@@ -145,8 +145,9 @@ pub struct ZsSendOtpParams {
     pub to: *const c_char,
     /// Sender: an E.164 number or 1 to 11 letters and digits. Required.
     pub from: *const c_char,
-    /// The SMS text with `{code}` exactly once. NULL: `"Your code is {code}"`.
-    pub template: *const c_char,
+    /// The SMS text with `{code}` exactly once (the contract's `template`; named so
+    /// because `template` is a C++ keyword). NULL: `"Your code is {code}"`.
+    pub message_template: *const c_char,
     /// From 1 to 10; 0: the default, 1.
     pub max_message_parts: i64,
     /// Your own reference, echoed back in reads and webhooks. Optional.
@@ -162,7 +163,7 @@ impl ZsSendOtpParams {
             otp: ptr::null(),
             to: ptr::null(),
             from: ptr::null(),
-            template: ptr::null(),
+            message_template: ptr::null(),
             max_message_parts: 0,
             relay_state: ptr::null(),
             webhook: ptr::null(),
@@ -442,7 +443,7 @@ pub unsafe extern "C" fn zs_send_otp(
         let mut request = SendOtp::new(unsafe { text(p.to, "to") }?, unsafe {
             text(p.from, "from")
         }?);
-        request.template = unsafe { owned(p.template, "template") }?;
+        request.template = unsafe { owned(p.message_template, "template") }?;
         if p.max_message_parts != 0 {
             request.max_message_parts = p.max_message_parts;
         }
