@@ -69,6 +69,10 @@ test-c: c-build c-header-check ## C: unit tests, the C suite (static build, then
 	$(C_MOCK) $(C_OUT)/test_zignsec_static $(ROOT)/tests/vectors
 	@echo "== C suite, shared library, under valgrind"
 	$(C_MOCK) $(C_VALGRIND) $(C_OUT)/test_zignsec $(ROOT)/tests/vectors
+	$(C_CC) -std=c99 -pedantic $(C_WARN) -g -I$(ROOT)/include -o $(C_OUT)/email_verification \
+	  $(ROOT)/examples/c/email_verification.c -L$(C_LIB) -lzignsec -Wl,-rpath,$(C_LIB)
+	@echo "== examples/c/email_verification.c, under valgrind"
+	$(C_MOCK) $(C_VALGRIND) $(C_OUT)/email_verification
 	@$(MAKE) --no-print-directory test-c-deployment
 	@$(MAKE) --no-print-directory test-c-install
 
@@ -114,10 +118,13 @@ install-c: ## C: install include/zignsec.h, libzignsec.{so,a} (release) and zign
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(C_VERSION)|g' $(ROOT)/bindings-c/zignsec.pc.in \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/zignsec.pc
 
-demo-c: c-build ## C: run examples/c/quickstart.c against a fresh offline gateway
+demo-c: c-build ## C: run examples/c/quickstart.c and email_verification.c against a fresh offline gateway
 	$(C_CC) -std=c99 $(C_WARN) -I$(ROOT)/include -o $(C_OUT)/quickstart $(ROOT)/examples/c/quickstart.c \
 	  -L$(C_LIB) -lzignsec -Wl,-rpath,$(C_LIB)
 	$(ROOT)/scripts/with-mock.sh $(C_OUT)/quickstart
+	$(C_CC) -std=c99 $(C_WARN) -I$(ROOT)/include -o $(C_OUT)/email_verification $(ROOT)/examples/c/email_verification.c \
+	  -L$(C_LIB) -lzignsec -Wl,-rpath,$(C_LIB)
+	$(ROOT)/scripts/with-mock.sh $(C_OUT)/email_verification
 
 lint-c: ## C: rustfmt check and clippy -D warnings for bindings-c
 	cargo fmt -p zignsec-c -- --check
