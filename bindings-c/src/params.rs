@@ -368,3 +368,39 @@ pub unsafe extern "C" fn zs_start_email_verification_params_init(
 ) -> ZsErrorCode {
     init(params, ZsStartEmailVerificationParams::unset)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unset_options_are_the_cores_defaults() {
+        // SAFETY: every string field is NULL.
+        let o = unsafe { ZsClientOptions::unset().to_input() }.expect("unset options convert");
+        assert!(o.api_key.is_none() && o.auth_scheme.is_none() && o.secondary_api_key.is_none());
+        assert!(o.timeout.is_none() && o.connect_timeout.is_none() && o.max_retries.is_none());
+        let mut p = ZsSendSmsParams::unset();
+        p.to = c"+46701234567".as_ptr();
+        p.from = c"ZignSec".as_ptr();
+        p.message = c"hi".as_ptr();
+        // SAFETY: the strings are NUL-terminated literals.
+        let sms = unsafe { p.to_input() }.expect("converts");
+        assert!(sms.max_message_parts.is_none());
+    }
+
+    #[test]
+    fn an_unknown_version_is_an_invalid_argument() {
+        for v in [0, 2, c_uint::MAX] {
+            let mut o = ZsClientOptions::unset();
+            o.version = v;
+            // SAFETY: every string field is NULL.
+            let err = unsafe { o.to_input() }.expect_err("refused");
+            assert_eq!(err.code, ZsErrorCode::ZS_ERR_INVALID_ARGUMENT);
+            let mut e = ZsStartEmailVerificationParams::unset();
+            e.version = v;
+            // SAFETY: as above.
+            let err = unsafe { e.to_request() }.expect_err("refused");
+            assert_eq!(err.code, ZsErrorCode::ZS_ERR_INVALID_ARGUMENT);
+        }
+    }
+}
