@@ -12,6 +12,11 @@
  * is set to NULL and, when `err` is not NULL, *err receives a ZsError to free
  * with zs_error_free. A ZsClient may be used from many threads at once.
  *
+ * Structs you fill in (ZsClientOptions, ZsSendSmsParams, ...) are versioned:
+ * start each from its ZS_<STRUCT>_INIT macro or zs_<struct>_init() function,
+ * which set `version` and every other field to "unset"; an unknown version is
+ * ZS_ERR_INVALID_ARGUMENT.
+ *
  * SPDX-License-Identifier: MIT OR Apache-2.0
  */
 
@@ -147,8 +152,9 @@ enum ZsErrorCode
      */
     ZS_ERR_WEBHOOK_SIGNATURE = 14,
     /**
-     * A NULL pointer where one is required, or a string that is not valid UTF-8;
-     * zs_error_field() names the parameter. Nothing was sent.
+     * A NULL pointer where one is required, a string that is not valid UTF-8, or
+     * a struct whose `version` this library does not know; zs_error_field() names
+     * the parameter. Nothing was sent.
      */
     ZS_ERR_INVALID_ARGUMENT = 15,
     /**

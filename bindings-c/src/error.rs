@@ -48,8 +48,9 @@ pub enum ZsErrorCode {
     ZS_ERR_WAIT_TIMEOUT = 13,
     /// A webhook signature that is missing, malformed, wrong or stale.
     ZS_ERR_WEBHOOK_SIGNATURE = 14,
-    /// A NULL pointer where one is required, or a string that is not valid UTF-8;
-    /// zs_error_field() names the parameter. Nothing was sent.
+    /// A NULL pointer where one is required, a string that is not valid UTF-8, or
+    /// a struct whose `version` this library does not know; zs_error_field() names
+    /// the parameter. Nothing was sent.
     ZS_ERR_INVALID_ARGUMENT = 15,
     /// A bug inside the library (a caught Rust panic). Nothing crossed into C.
     ZS_ERR_INTERNAL = 16,
