@@ -12,6 +12,11 @@
  * is set to NULL and, when `err` is not NULL, *err receives a ZsError to free
  * with zs_error_free. A ZsClient may be used from many threads at once.
  *
+ * Structs you fill in (ZsClientOptions, ZsSendSmsParams, ...) are versioned:
+ * start each from its ZS_<STRUCT>_INIT macro or zs_<struct>_init() function,
+ * which set `version` and every other field to "unset"; an unknown version is
+ * ZS_ERR_INVALID_ARGUMENT.
+ *
  * SPDX-License-Identifier: MIT OR Apache-2.0
  */
 
@@ -25,6 +30,52 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/** This header's library version, as zs_version() returns it at run time. */
+#define ZIGNSEC_VERSION "0.1.0"
+/** ZsClientOptions with every field unset (NULL strings, 0 durations, max_retries -1). */
+#define ZS_CLIENT_OPTIONS_INIT {ZS_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0, -1, NULL, NULL, NULL}
+/** ZsSendSmsParams with every field unset (NULL strings, max_message_parts 0 = 1). */
+#define ZS_SEND_SMS_PARAMS_INIT {ZS_SEND_SMS_PARAMS_VERSION, NULL, NULL, NULL, 0, NULL, NULL}
+/** ZsStartPhoneVerificationParams with every field unset (NULL). */
+#define ZS_START_PHONE_VERIFICATION_PARAMS_INIT {ZS_START_PHONE_VERIFICATION_PARAMS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
+/** ZsStartEmailVerificationParams with every field unset (NULL). */
+#define ZS_START_EMAIL_VERIFICATION_PARAMS_INIT {ZS_START_EMAIL_VERIFICATION_PARAMS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
+/** ZsOtpOptions with every field unset (0: the default). */
+#define ZS_OTP_OPTIONS_INIT {ZS_OTP_OPTIONS_VERSION, 0, 0, 0}
+/** ZsSendOtpParams with every field unset (NULL strings and issuer, max_message_parts 0 = 1). */
+#define ZS_SEND_OTP_PARAMS_INIT {ZS_SEND_OTP_PARAMS_VERSION, NULL, NULL, NULL, NULL, 0, NULL, NULL}
+
+
+/**
+ * The ZsClientOptions layout this header describes.
+ */
+#define ZS_CLIENT_OPTIONS_VERSION 1
+
+/**
+ * The ZsSendSmsParams layout this header describes.
+ */
+#define ZS_SEND_SMS_PARAMS_VERSION 1
+
+/**
+ * The ZsStartPhoneVerificationParams layout this header describes.
+ */
+#define ZS_START_PHONE_VERIFICATION_PARAMS_VERSION 1
+
+/**
+ * The ZsStartEmailVerificationParams layout this header describes.
+ */
+#define ZS_START_EMAIL_VERIFICATION_PARAMS_VERSION 1
+
+/**
+ * The ZsOtpOptions layout this header describes.
+ */
+#define ZS_OTP_OPTIONS_VERSION 1
+
+/**
+ * The ZsSendOtpParams layout this header describes.
+ */
+#define ZS_SEND_OTP_PARAMS_VERSION 1
 
 /**
  * What a call returned. `ZS_OK` (0) is success; every other value is an error
@@ -91,7 +142,8 @@ enum ZsErrorCode
     ZS_ERR_DECODE = 12,
     /**
      * A zs_wait_* whose session did not reach a final status in time;
-     * zs_error_last_status() and zs_error_sms_details()/zs_error_phone_details()
+     * zs_error_last_status() and zs_error_sms_details() / zs_error_phone_details() /
+     * zs_error_email_details()
      * hold what was read last.
      */
     ZS_ERR_WAIT_TIMEOUT = 13,
@@ -100,8 +152,9 @@ enum ZsErrorCode
      */
     ZS_ERR_WEBHOOK_SIGNATURE = 14,
     /**
-     * A NULL pointer where one is required, or a string that is not valid UTF-8;
-     * zs_error_field() names the parameter. Nothing was sent.
+     * A NULL pointer where one is required, a string that is not valid UTF-8, or
+     * a struct whose `version` this library does not know; zs_error_field() names
+     * the parameter. Nothing was sent.
      */
     ZS_ERR_INVALID_ARGUMENT = 15,
     /**
@@ -172,6 +225,48 @@ typedef int32_t ZsMaybeSent;
 #endif // __cplusplus
 
 /**
+ * Why a check passed or failed (ZsOtpCheck.reason).
+ */
+enum ZsOtpReason
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The right code, in time, within the attempts; the challenge is now spent.
+     */
+    ZS_OTP_OK = 0,
+    /**
+     * Not the code. Counts as an attempt.
+     */
+    ZS_OTP_WRONG_CODE = 1,
+    /**
+     * The challenge's time to live has passed.
+     */
+    ZS_OTP_EXPIRED = 2,
+    /**
+     * Every allowed attempt has been used; even the right code fails now.
+     */
+    ZS_OTP_TOO_MANY_ATTEMPTS = 3,
+    /**
+     * The challenge already passed a check once.
+     */
+    ZS_OTP_USED = 4,
+    /**
+     * Not a challenge of this issuer for this recipient (malformed, edited, other
+     * secret, other recipient).
+     */
+    ZS_OTP_INVALID = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ZsOtpReason ZsOtpReason;
+#else
+typedef int32_t ZsOtpReason;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A connection to the gateway. Thread-safe: build one with zs_client_new(),
  * share it between threads, free it once with zs_client_free() after every call
  * using it has returned.
@@ -188,14 +283,24 @@ typedef struct ZsClient ZsClient;
 typedef struct ZsError ZsError;
 
 /**
- * Options for zs_client_new(). Every field has an "unset" value that takes the
- * environment variable, then the default: zero-initialise the struct
- * (`ZsClientOptions opts = {0}; opts.max_retries = -1;`) and set what you need.
+ * A one-time code issuer built from a server-side secret. Thread-safe: build it
+ * once with zs_otp_new(), share it, free it with zs_otp_free().
+ */
+typedef struct ZsOtp ZsOtp;
+
+/**
+ * Options for zs_client_new(). Initialise with `ZS_CLIENT_OPTIONS_INIT` or
+ * zs_client_options_init(), then set what you need; every field left unset comes
+ * from its `ZIGNSEC_*` environment variable, then the default. Strings are copied:
+ * they may be freed after the call.
  */
 typedef struct ZsClientOptions {
     /**
-     * The API key (sent as the raw `Authorization` header). NULL: `ZIGNSEC_API_KEY`;
-     * missing everywhere is ZS_ERR_CONFIG. Copied: may be freed after the call.
+     * ZS_CLIENT_OPTIONS_VERSION. Another value is ZS_ERR_INVALID_ARGUMENT.
+     */
+    unsigned int version;
+    /**
+     * The API key. NULL: `ZIGNSEC_API_KEY`; missing everywhere is ZS_ERR_CONFIG.
      */
     const char *api_key;
     /**
@@ -213,28 +318,43 @@ typedef struct ZsClientOptions {
      */
     uint64_t timeout_ms;
     /**
-     * Time to open one connection, in milliseconds. 0: 5000.
+     * Time to open one connection, in milliseconds. 0: the default, 5000.
      */
     uint64_t connect_timeout_ms;
     /**
      * Retries after the first attempt, 0 to 10. -1: `ZIGNSEC_MAX_RETRIES`, else 2.
-     * (0 means "no retries", so -1 is the unset value here.)
      */
     int32_t max_retries;
     /**
      * The proxy for `https://` base URLs, used only as a CONNECT tunnel (so it
      * never sees the key): a URL such as `"http://proxy.corp:3128"`, or `"none"`
      * to ignore the environment. NULL: `HTTPS_PROXY` / `ALL_PROXY` (either case),
-     * minus `NO_PROXY`. A loopback base URL never goes through a proxy, and
-     * `HTTP_PROXY` is never read. A bad URL is ZS_ERR_CONFIG. Copied.
+     * minus `NO_PROXY`. A loopback base URL never goes through a proxy.
      */
     const char *proxy;
+    /**
+     * How the key is sent: `"authorization"` (`Authorization: <key>`) or
+     * `"product-key"` (`Zs-Product-Key: <key>`). NULL: `ZIGNSEC_AUTH_SCHEME`, else
+     * `"authorization"`.
+     */
+    const char *auth_scheme;
+    /**
+     * A second key for rotation: a 401 to the key in use is retried at once, once,
+     * with the other, and the client keeps the one that works. NULL:
+     * `ZIGNSEC_SECONDARY_API_KEY`, else none.
+     */
+    const char *secondary_api_key;
 } ZsClientOptions;
 
 /**
- * The arguments of zs_send_sms(). NULL optional fields are absent.
+ * The arguments of zs_send_sms(). Initialise with `ZS_SEND_SMS_PARAMS_INIT` or
+ * zs_send_sms_params_init(). NULL optional fields are absent.
  */
 typedef struct ZsSendSmsParams {
+    /**
+     * ZS_SEND_SMS_PARAMS_VERSION. Another value is ZS_ERR_INVALID_ARGUMENT.
+     */
+    unsigned int version;
     /**
      * Recipient in E.164 (`"+46701234567"`). Required.
      */
@@ -248,7 +368,7 @@ typedef struct ZsSendSmsParams {
      */
     const char *from;
     /**
-     * From 1 to 10; 0 takes the default, 1.
+     * From 1 to 10; 0: the default, 1.
      */
     int64_t max_message_parts;
     /**
@@ -281,9 +401,16 @@ typedef struct ZsSmsSession {
 } ZsSmsSession;
 
 /**
- * The arguments of zs_start_phone_verification(). NULL optional fields are absent.
+ * The arguments of zs_start_phone_verification(). Initialise with
+ * `ZS_START_PHONE_VERIFICATION_PARAMS_INIT` or
+ * zs_start_phone_verification_params_init(). NULL optional fields are absent.
  */
 typedef struct ZsStartPhoneVerificationParams {
+    /**
+     * ZS_START_PHONE_VERIFICATION_PARAMS_VERSION. Another value is
+     * ZS_ERR_INVALID_ARGUMENT.
+     */
+    unsigned int version;
     /**
      * The phone to verify, E.164. Required.
      */
@@ -367,6 +494,20 @@ typedef struct ZsSmsRequest {
 } ZsSmsRequest;
 
 /**
+ * One reason from a session's `data.errors` (part of a details struct).
+ */
+typedef struct ZsSessionError {
+    /**
+     * The gateway's code.
+     */
+    const char *code;
+    /**
+     * Its description.
+     */
+    const char *description;
+} ZsSessionError;
+
+/**
  * An SMS session read back by zs_get_sms_session() / zs_wait_sms_session().
  * Free with zs_sms_session_details_free().
  */
@@ -391,6 +532,20 @@ typedef struct ZsSmsSessionDetails {
      * The original request.
      */
     struct ZsSmsRequest request;
+    /**
+     * The session's reasons from `data.errors` (a failed session's), `errors_count`
+     * entries; NULL when there are none.
+     */
+    const struct ZsSessionError *errors;
+    /**
+     * Entries in `errors`.
+     */
+    size_t errors_count;
+    /**
+     * The whole `data` object as the gateway sent it, as compact JSON text, so
+     * fields this library does not know yet are reachable.
+     */
+    const char *raw;
 } ZsSmsSessionDetails;
 
 /**
@@ -449,6 +604,20 @@ typedef struct ZsPhoneSessionDetails {
      * The original request.
      */
     struct ZsPhoneRequest request;
+    /**
+     * The session's reasons from `data.errors` (a failed session's), `errors_count`
+     * entries; NULL when there are none.
+     */
+    const struct ZsSessionError *errors;
+    /**
+     * Entries in `errors`.
+     */
+    size_t errors_count;
+    /**
+     * The whole `data` object as the gateway sent it, as compact JSON text, so
+     * fields this library does not know yet are reachable.
+     */
+    const char *raw;
 } ZsPhoneSessionDetails;
 
 /**
@@ -507,6 +676,242 @@ typedef struct ZsWebhookEvent {
      */
     const char *raw_json;
 } ZsWebhookEvent;
+
+/**
+ * What an email verification was asked to do (part of ZsEmailSessionDetails).
+ */
+typedef struct ZsEmailRequest {
+    /**
+     * The address being verified.
+     */
+    const char *email_address;
+    /**
+     * Page language, or NULL.
+     */
+    const char *locale;
+    /**
+     * Success redirect, or NULL.
+     */
+    const char *redirect_success;
+    /**
+     * Failure redirect, or NULL.
+     */
+    const char *redirect_failure;
+    /**
+     * Echoed reference, or NULL.
+     */
+    const char *relay_state;
+    /**
+     * Webhook URL, or NULL.
+     */
+    const char *webhook;
+} ZsEmailRequest;
+
+/**
+ * An email verification read back by zs_get_email_session() /
+ * zs_wait_email_session(). Free with zs_email_session_details_free().
+ */
+typedef struct ZsEmailSessionDetails {
+    /**
+     * The session id.
+     */
+    const char *id;
+    /**
+     * Current status (as for phone verifications, or unknown text).
+     */
+    const char *status;
+    /**
+     * Whether `status` is final.
+     */
+    bool is_final;
+    /**
+     * The address being verified, or NULL when the read did not carry it.
+     */
+    const char *email_address;
+    /**
+     * The original request.
+     */
+    struct ZsEmailRequest request;
+    /**
+     * The session's reasons from `data.errors` (a failed session's), `errors_count`
+     * entries; NULL when there are none.
+     */
+    const struct ZsSessionError *errors;
+    /**
+     * Entries in `errors`.
+     */
+    size_t errors_count;
+    /**
+     * The whole `data` object as the gateway sent it, as compact JSON text, so
+     * fields this library does not know yet are reachable.
+     */
+    const char *raw;
+} ZsEmailSessionDetails;
+
+/**
+ * The arguments of zs_start_email_verification(). Initialise with
+ * `ZS_START_EMAIL_VERIFICATION_PARAMS_INIT` or
+ * zs_start_email_verification_params_init(). NULL optional fields are absent.
+ */
+typedef struct ZsStartEmailVerificationParams {
+    /**
+     * ZS_START_EMAIL_VERIFICATION_PARAMS_VERSION. Another value is
+     * ZS_ERR_INVALID_ARGUMENT.
+     */
+    unsigned int version;
+    /**
+     * The address to verify (`"jane@example.com"`). Required.
+     */
+    const char *email_address;
+    /**
+     * Language of the hosted page (`"En"`). Required by the gateway for email.
+     */
+    const char *locale;
+    /**
+     * Where the user lands after success (`https://`). Required for email.
+     */
+    const char *redirect_success;
+    /**
+     * Where the user lands after failure or cancel (`https://`). Required for email.
+     */
+    const char *redirect_failure;
+    /**
+     * Your own reference, echoed back. Optional.
+     */
+    const char *relay_state;
+    /**
+     * Where the gateway POSTs status changes (`https://`). Optional.
+     */
+    const char *webhook;
+    /**
+     * Sent as the `x-csrf-token` header. Optional.
+     */
+    const char *csrf_token;
+} ZsStartEmailVerificationParams;
+
+/**
+ * The answer to zs_start_email_verification(). Free with zs_email_session_free().
+ */
+typedef struct ZsEmailSession {
+    /**
+     * The session id (a UUID).
+     */
+    const char *id;
+    /**
+     * The hosted page to send the user to.
+     */
+    const char *redirect_url;
+    /**
+     * Usually `"created"` or `"pending"`.
+     */
+    const char *status;
+    /**
+     * Whether `status` is final (`finished`, `accepted`, `failed`, `cancelled`).
+     */
+    bool is_final;
+} ZsEmailSession;
+
+/**
+ * Options for zs_otp_new(). Initialise with `ZS_OTP_OPTIONS_INIT` or
+ * zs_otp_options_init(); 0 in a field takes its default.
+ */
+typedef struct ZsOtpOptions {
+    /**
+     * ZS_OTP_OPTIONS_VERSION. Another value is ZS_ERR_INVALID_ARGUMENT.
+     */
+    unsigned int version;
+    /**
+     * Digits per code, 4 to 10. 0: the default, 6.
+     */
+    uint32_t digits;
+    /**
+     * How long a challenge is valid, in milliseconds, 1 s to 1 day. 0: the
+     * default, 300000 (5 minutes).
+     */
+    uint64_t ttl_ms;
+    /**
+     * Checks allowed per challenge, 1 to 20. 0: the default, 5.
+     */
+    uint32_t max_attempts;
+} ZsOtpOptions;
+
+/**
+ * The arguments of zs_send_otp(). Initialise with `ZS_SEND_OTP_PARAMS_INIT` or
+ * zs_send_otp_params_init(). NULL optional fields are absent.
+ */
+typedef struct ZsSendOtpParams {
+    /**
+     * ZS_SEND_OTP_PARAMS_VERSION. Another value is ZS_ERR_INVALID_ARGUMENT.
+     */
+    unsigned int version;
+    /**
+     * The issuer that makes the code. Required.
+     */
+    const struct ZsOtp *otp;
+    /**
+     * Recipient in E.164; the challenge is bound to it. Required.
+     */
+    const char *to;
+    /**
+     * Sender: an E.164 number or 1 to 11 letters and digits. Required.
+     */
+    const char *from;
+    /**
+     * The SMS text with `{code}` exactly once (the contract's `template`; named so
+     * because `template` is a C++ keyword). NULL: `"Your code is {code}"`.
+     */
+    const char *message_template;
+    /**
+     * From 1 to 10; 0: the default, 1.
+     */
+    int64_t max_message_parts;
+    /**
+     * Your own reference, echoed back in reads and webhooks. Optional.
+     */
+    const char *relay_state;
+    /**
+     * Where the gateway POSTs status changes (`https://`). Optional.
+     */
+    const char *webhook;
+} ZsSendOtpParams;
+
+/**
+ * The outcome of zs_otp_check(). Free with zs_otp_check_free().
+ */
+typedef struct ZsOtpCheck {
+    /**
+     * Whether the code was right (`reason == ZS_OTP_OK`).
+     */
+    bool ok;
+    /**
+     * Why.
+     */
+    ZsOtpReason reason;
+    /**
+     * The challenge to store back in place of the one checked (it counts this
+     * attempt; after ok it is spent).
+     */
+    const char *challenge;
+    /**
+     * Further checks that could still pass.
+     */
+    uint32_t attempts_left;
+} ZsOtpCheck;
+
+/**
+ * The answer to zs_send_otp(): the SMS session and the challenge to store. The
+ * code itself is never returned. Free with zs_otp_send_free().
+ */
+typedef struct ZsOtpSend {
+    /**
+     * The SMS session that carries the code.
+     */
+    struct ZsSmsSession session;
+    /**
+     * The challenge to store server-side and pass to zs_otp_check().
+     */
+    const char *challenge;
+} ZsOtpSend;
 
 #ifdef __cplusplus
 extern "C" {
@@ -699,7 +1104,24 @@ ZsErrorCode zs_verify_webhook_at(const char *body, size_t body_len, const char *
 ZsErrorCode zs_sign_webhook(const char *body, size_t body_len, const char *secret, int64_t timestamp, char **out, struct ZsError **err);
 
 /**
- * Free a string this library returned through a `char **out` (zs_sign_webhook()).
+ * The phone number `number` in E.164 (`"070-123 45 67"` with `"SE"` →
+ * `"+46701234567"`), judged valid by libphonenumber's metadata. `default_region`
+ * is an ISO 3166-1 alpha-2 code for national formats, or NULL (then the number
+ * must start with `+` or `00`). No network.
+ *
+ * Returns ZS_OK and stores a new string in `*e164_out` (free it with
+ * zs_string_free()), or ZS_ERR_VALIDATION naming `number` or `default_region`,
+ * or ZS_ERR_INVALID_ARGUMENT, with `*e164_out` NULL.
+ *
+ * # Safety
+ * `number` is NULL or NUL-terminated; `default_region` is NULL or
+ * NUL-terminated; `e164_out` and `err` as `out` and `err` in zs_client_new().
+ */
+ZsErrorCode zs_normalize_phone(const char *number, const char *default_region, char **e164_out, struct ZsError **err);
+
+/**
+ * Free a string this library returned through a `char **out` (zs_sign_webhook(),
+ * zs_normalize_phone(), the challenge of zs_otp_issue()).
  * NULL is a no-op. Never pass strings owned by a struct or a ZsError.
  *
  * # Safety
@@ -864,6 +1286,15 @@ const struct ZsSmsSessionDetails *zs_error_sms_details(const struct ZsError *err
 const struct ZsPhoneSessionDetails *zs_error_phone_details(const struct ZsError *err);
 
 /**
+ * For ZS_ERR_WAIT_TIMEOUT from zs_wait_email_session(): the last details read,
+ * else NULL. Owned by the error: do not free it, do not use it after zs_error_free().
+ *
+ * # Safety
+ * `err` is NULL or a ZsError from this library not yet freed.
+ */
+const struct ZsEmailSessionDetails *zs_error_email_details(const struct ZsError *err);
+
+/**
  * Free an error and every string its accessors returned. NULL is a no-op.
  *
  * # Safety
@@ -876,6 +1307,229 @@ void zs_error_free(struct ZsError *err);
  * value that is not a ZsErrorCode. Never NULL; never free it.
  */
 const char *zs_error_code_name(int32_t code);
+
+/**
+ * Start an email verification: the user opens `redirect_url`, receives a code by
+ * email and types it in. `email_address`, `locale`, `redirect_success` and
+ * `redirect_failure` are required (a NULL one is ZS_ERR_VALIDATION naming it);
+ * everything is validated first (ZS_ERR_VALIDATION, nothing sent).
+ *
+ * Returns ZS_OK and stores the session in `*out` (free it with
+ * zs_email_session_free()), or an error code with `*out` NULL.
+ *
+ * # Safety
+ * `client` is NULL or a live ZsClient; `params` is NULL or a valid
+ * ZsStartEmailVerificationParams whose strings are NULL or NUL-terminated;
+ * `out` and `err` as in zs_client_new().
+ */
+ZsErrorCode zs_start_email_verification(const struct ZsClient *client, const struct ZsStartEmailVerificationParams *params, struct ZsEmailSession **out, struct ZsError **err);
+
+/**
+ * Read an email verification by id (a UUID; anything else is ZS_ERR_VALIDATION).
+ *
+ * Returns ZS_OK and stores the details in `*out` (free them with
+ * zs_email_session_details_free()), or an error code with `*out` NULL.
+ *
+ * # Safety
+ * As zs_get_sms_session().
+ */
+ZsErrorCode zs_get_email_session(const struct ZsClient *client, const char *session_id, struct ZsEmailSessionDetails **out, struct ZsError **err);
+
+/**
+ * Poll an email verification until its status is final (as for phone).
+ * `timeout_ms` 0 takes the default (300000), `poll_interval_ms` 0 the default (1000).
+ *
+ * Returns ZS_OK and stores the final details in `*out` (free them with
+ * zs_email_session_details_free()); ZS_ERR_WAIT_TIMEOUT when still not final
+ * (zs_error_email_details() holds the last details); or another error code.
+ *
+ * # Safety
+ * As zs_get_sms_session().
+ */
+ZsErrorCode zs_wait_email_session(const struct ZsClient *client, const char *session_id, uint64_t timeout_ms, uint64_t poll_interval_ms, struct ZsEmailSessionDetails **out, struct ZsError **err);
+
+/**
+ * Free a ZsEmailSession and its strings. NULL is a no-op.
+ *
+ * # Safety
+ * `session` is NULL or came from zs_start_email_verification(), freed at most once.
+ */
+void zs_email_session_free(struct ZsEmailSession *session);
+
+/**
+ * Free a ZsEmailSessionDetails, its strings and its `errors`. NULL is a no-op.
+ * Never pass the pointer from zs_error_email_details() (the error owns that one).
+ *
+ * # Safety
+ * `details` is NULL or came from zs_get_email_session() /
+ * zs_wait_email_session(), freed at most once.
+ */
+void zs_email_session_details_free(struct ZsEmailSessionDetails *details);
+
+/**
+ * Set every field of `*opts` to "unset" (the same as `ZS_OTP_OPTIONS_INIT`).
+ *
+ * # Safety
+ * `opts` is NULL or points to writable storage for one ZsOtpOptions.
+ */
+ZsErrorCode zs_otp_options_init(struct ZsOtpOptions *opts);
+
+/**
+ * Set every field of `*params` to "unset" (the same as `ZS_SEND_OTP_PARAMS_INIT`).
+ *
+ * # Safety
+ * `params` is NULL or points to writable storage for one ZsSendOtpParams.
+ */
+ZsErrorCode zs_send_otp_params_init(struct ZsSendOtpParams *params);
+
+/**
+ * Build a code issuer from `secret` (`secret_len` bytes, at least 16; need not be
+ * text) and `opts` (NULL: every default). No network.
+ *
+ * Returns ZS_OK and stores the issuer in `*out` (free it with zs_otp_free()), or
+ * ZS_ERR_CONFIG (short secret, an option out of range; zs_error_field() names
+ * it), or ZS_ERR_INVALID_ARGUMENT.
+ *
+ * # Safety
+ * `secret` is NULL or points to `secret_len` readable bytes; `opts` is NULL or a
+ * valid ZsOtpOptions; `out` and `err` as in zs_client_new().
+ */
+ZsErrorCode zs_otp_new(const char *secret, size_t secret_len, const struct ZsOtpOptions *opts, struct ZsOtp **out, struct ZsError **err);
+
+/**
+ * Free a code issuer. NULL is a no-op.
+ *
+ * # Safety
+ * `otp` is NULL or came from zs_otp_new(), freed at most once, no call using it.
+ */
+void zs_otp_free(struct ZsOtp *otp);
+
+/**
+ * Issue a new code for `to` (E.164, else ZS_ERR_VALIDATION on `to`): `*code_out`
+ * gets the code to send (free it with zs_otp_code_free(), which wipes it) and
+ * `*challenge_out` the challenge to store server-side (free it with
+ * zs_string_free()). Both are NULL on error.
+ *
+ * # Safety
+ * `otp` is NULL or a live ZsOtp; `to` is NULL or NUL-terminated; `code_out`,
+ * `challenge_out` and `err` as `out` and `err` in zs_client_new().
+ */
+ZsErrorCode zs_otp_issue(const struct ZsOtp *otp, const char *to, char **code_out, char **challenge_out, struct ZsError **err);
+
+/**
+ * Check the code the user typed (`code`; spaces and hyphens ignored) against
+ * `challenge` for recipient `to`. A wrong code is not an error: every outcome is
+ * a ZsOtpCheck (store its `challenge` back).
+ *
+ * Returns ZS_OK and stores the outcome in `*out` (free it with
+ * zs_otp_check_free()), or ZS_ERR_INVALID_ARGUMENT (NULL or non-UTF-8 argument).
+ *
+ * # Safety
+ * `otp` is NULL or a live ZsOtp; `challenge`, `code` and `to` are NULL or
+ * NUL-terminated; `out` and `err` as in zs_client_new().
+ */
+ZsErrorCode zs_otp_check(const struct ZsOtp *otp, const char *challenge, const char *code, const char *to, struct ZsOtpCheck **out, struct ZsError **err);
+
+/**
+ * Test hook: zs_otp_issue() with the clock at `now_ms` (unix milliseconds), to
+ * replay fixed-time flows. Not for production code.
+ *
+ * # Safety
+ * As zs_otp_issue().
+ */
+ZsErrorCode zs_otp__issue_at(const struct ZsOtp *otp, const char *to, int64_t now_ms, char **code_out, char **challenge_out, struct ZsError **err);
+
+/**
+ * Test hook: zs_otp_check() with the clock at `now_ms` (unix milliseconds). Not
+ * for production code.
+ *
+ * # Safety
+ * As zs_otp_check().
+ */
+ZsErrorCode zs_otp__check_at(const struct ZsOtp *otp, const char *challenge, const char *code, const char *to, int64_t now_ms, struct ZsOtpCheck **out, struct ZsError **err);
+
+/**
+ * Issue a code for `params->to` with `params->otp`, put it in the template and
+ * send it as an SMS (every send rule applies: validation, parts, retries,
+ * zs_error_maybe_sent()). The code is never returned, logged or put in an error.
+ * A template without `{code}` exactly once is ZS_ERR_VALIDATION on `template`,
+ * nothing sent.
+ *
+ * Returns ZS_OK and stores the session and challenge in `*out` (free it with
+ * zs_otp_send_free()), or an error code with `*out` NULL.
+ *
+ * # Safety
+ * `client` is NULL or a live ZsClient; `params` is NULL or a valid
+ * ZsSendOtpParams whose `otp` is NULL or a live ZsOtp and whose strings are NULL
+ * or NUL-terminated; `out` and `err` as in zs_client_new().
+ */
+ZsErrorCode zs_send_otp(const struct ZsClient *client, const struct ZsSendOtpParams *params, struct ZsOtpSend **out, struct ZsError **err);
+
+/**
+ * Free a ZsOtpCheck and its challenge. NULL is a no-op.
+ *
+ * # Safety
+ * `check` is NULL or came from zs_otp_check(), freed at most once.
+ */
+void zs_otp_check_free(struct ZsOtpCheck *check);
+
+/**
+ * Free a ZsOtpSend, its session and its challenge. NULL is a no-op.
+ *
+ * # Safety
+ * `send` is NULL or came from zs_send_otp(), freed at most once.
+ */
+void zs_otp_send_free(struct ZsOtpSend *send);
+
+/**
+ * Wipe and free a code from zs_otp_issue(). NULL is a no-op.
+ *
+ * # Safety
+ * `code` is NULL or a code from zs_otp_issue(), freed once.
+ */
+void zs_otp_code_free(char *code);
+
+/**
+ * The static name of a reason (`"ok"`, `"wrong_code"`, `"expired"`,
+ * `"too_many_attempts"`, `"used"`, `"invalid"`; `"unknown"` for other values), as
+ * every language spells it. Never free it.
+ */
+const char *zs_otp_reason_name(int32_t reason);
+
+/**
+ * Set every field of `*opts` to "unset" (the same as `ZS_CLIENT_OPTIONS_INIT`).
+ * Returns ZS_OK, or ZS_ERR_INVALID_ARGUMENT for a NULL `opts`.
+ *
+ * # Safety
+ * `opts` is NULL or points to writable storage for one ZsClientOptions.
+ */
+ZsErrorCode zs_client_options_init(struct ZsClientOptions *opts);
+
+/**
+ * Set every field of `*params` to "unset" (the same as `ZS_SEND_SMS_PARAMS_INIT`).
+ *
+ * # Safety
+ * `params` is NULL or points to writable storage for one ZsSendSmsParams.
+ */
+ZsErrorCode zs_send_sms_params_init(struct ZsSendSmsParams *params);
+
+/**
+ * Set every field of `*params` to "unset" (the same as
+ * `ZS_START_PHONE_VERIFICATION_PARAMS_INIT`).
+ *
+ * # Safety
+ * `params` is NULL or points to writable storage for one ZsStartPhoneVerificationParams.
+ */
+ZsErrorCode zs_start_phone_verification_params_init(struct ZsStartPhoneVerificationParams *params);
+
+/**
+ * Set every field of `*params` to "unset" (the same as
+ * `ZS_START_EMAIL_VERIFICATION_PARAMS_INIT`).
+ *
+ * # Safety
+ * `params` is NULL or points to writable storage for one ZsStartEmailVerificationParams.
+ */
+ZsErrorCode zs_start_email_verification_params_init(struct ZsStartEmailVerificationParams *params);
 
 #ifdef __cplusplus
 }  // extern "C"

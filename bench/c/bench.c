@@ -166,11 +166,9 @@ static void curl_close(Curl *c) {
 /* ---- the binding ---- */
 #ifdef HAVE_ZIGNSEC
 static ZsClient *zs_open(void) {
-    ZsClientOptions opts;
-    memset(&opts, 0, sizeof opts);
+    ZsClientOptions opts = ZS_CLIENT_OPTIONS_INIT;
     opts.api_key = KEY;
     opts.base_url = URL;
-    opts.max_retries = -1;
     ZsClient *client = NULL;
     ZsError *err = NULL;
     if (zs_client_new(&opts, &client, &err) != ZS_OK) {

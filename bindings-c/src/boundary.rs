@@ -51,6 +51,22 @@ fn panic_text(payload: &(dyn Any + Send)) -> String {
     }
 }
 
+/// Run an accessor on a possibly-NULL error inside a panic boundary (accessors
+/// only read fields, but nothing may unwind into C).
+pub(crate) fn read<T>(err: *const ZsError, fallback: T, f: impl FnOnce(&ZsError) -> T) -> T {
+    // SAFETY: the caller promises `err` is NULL or a live ZsError from this library.
+    match unsafe { err.as_ref() } {
+        None => fallback,
+        Some(e) => match catch_unwind(AssertUnwindSafe(|| f(e))) {
+            Ok(v) => v,
+            Err(p) => {
+                drop_quietly(p);
+                fallback
+            }
+        },
+    }
+}
+
 /// Drop a value, swallowing a panic from its destructor.
 pub(crate) fn drop_quietly<T>(value: T) {
     if let Err(p) = catch_unwind(AssertUnwindSafe(move || drop(value))) {

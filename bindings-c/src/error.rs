@@ -1,12 +1,11 @@
 //! Error codes and the `ZsError` object. The one place where the core's
 //! [`zignsec::ErrorKind`]s become [`ZsErrorCode`]s.
 
-use std::ffi::{c_char, CString};
-use std::ptr;
+use std::ffi::CString;
 
 use zignsec::{ErrorKind, WaitDetails};
 
-use crate::types::{to_c, ZsPhoneSessionDetails, ZsSmsSessionDetails};
+use crate::types::{to_c, ZsEmailSessionDetails, ZsPhoneSessionDetails, ZsSmsSessionDetails};
 
 /// What a call returned. `ZS_OK` (0) is success; every other value is an error
 /// of one kind. The kinds from `ZS_ERR_VALIDATION` to `ZS_ERR_WEBHOOK_SIGNATURE`
@@ -43,13 +42,15 @@ pub enum ZsErrorCode {
     /// A 2xx response (or a webhook body) that is not the documented JSON.
     ZS_ERR_DECODE = 12,
     /// A zs_wait_* whose session did not reach a final status in time;
-    /// zs_error_last_status() and zs_error_sms_details()/zs_error_phone_details()
+    /// zs_error_last_status() and zs_error_sms_details() / zs_error_phone_details() /
+    /// zs_error_email_details()
     /// hold what was read last.
     ZS_ERR_WAIT_TIMEOUT = 13,
     /// A webhook signature that is missing, malformed, wrong or stale.
     ZS_ERR_WEBHOOK_SIGNATURE = 14,
-    /// A NULL pointer where one is required, or a string that is not valid UTF-8;
-    /// zs_error_field() names the parameter. Nothing was sent.
+    /// A NULL pointer where one is required, a string that is not valid UTF-8, or
+    /// a struct whose `version` this library does not know; zs_error_field() names
+    /// the parameter. Nothing was sent.
     ZS_ERR_INVALID_ARGUMENT = 15,
     /// A bug inside the library (a caught Rust panic). Nothing crossed into C.
     ZS_ERR_INTERNAL = 16,
@@ -127,6 +128,7 @@ pub(crate) const CODE_NAMES: [(ZsErrorCode, &str); 17] = [
 pub(crate) enum ErrorDetails {
     Sms(Box<ZsSmsSessionDetails>),
     Phone(Box<ZsPhoneSessionDetails>),
+    Email(Box<ZsEmailSessionDetails>),
 }
 
 /// An error: its code, message and, where known, the gateway's answer.
@@ -137,17 +139,17 @@ pub(crate) enum ErrorDetails {
 #[derive(Debug)]
 pub struct ZsError {
     pub(crate) code: ZsErrorCode,
-    message: CString,
-    field: Option<CString>,
-    status: u16,
-    gateway_code: Option<CString>,
-    body: Option<CString>,
-    request_id: Option<CString>,
-    attempts: u32,
-    maybe_sent: ZsMaybeSent,
-    retry_after_ms: i64,
-    last_status: Option<CString>,
-    details: Option<ErrorDetails>,
+    pub(crate) message: CString,
+    pub(crate) field: Option<CString>,
+    pub(crate) status: u16,
+    pub(crate) gateway_code: Option<CString>,
+    pub(crate) body: Option<CString>,
+    pub(crate) request_id: Option<CString>,
+    pub(crate) attempts: u32,
+    pub(crate) maybe_sent: ZsMaybeSent,
+    pub(crate) retry_after_ms: i64,
+    pub(crate) last_status: Option<CString>,
+    pub(crate) details: Option<ErrorDetails>,
 }
 
 impl ZsError {
@@ -221,188 +223,14 @@ impl From<zignsec::Error> for Fail {
             }
             Some(WaitDetails::Email(d)) => {
                 out.last_status = Some(to_c(d.status.as_str()));
+                out.details = Some(ErrorDetails::Email(Box::new(ZsEmailSessionDetails::from(
+                    d,
+                ))));
             }
             None => {}
         }
         Box::new(out)
     }
-}
-
-fn opt_ptr(s: &Option<CString>) -> *const c_char {
-    s.as_ref().map_or(ptr::null(), |s| s.as_ptr())
-}
-
-/// Run an accessor on a possibly-NULL error inside a panic boundary (accessors
-/// only read fields, but nothing may unwind into C).
-fn read<T>(err: *const ZsError, fallback: T, f: impl FnOnce(&ZsError) -> T) -> T {
-    // SAFETY: the caller promises `err` is NULL or a live ZsError from this library.
-    match unsafe { err.as_ref() } {
-        None => fallback,
-        Some(e) => match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(e))) {
-            Ok(v) => v,
-            Err(p) => {
-                crate::boundary::drop_quietly(p);
-                fallback
-            }
-        },
-    }
-}
-
-/// The error's code. `ZS_ERR_INVALID_ARGUMENT` when `err` is NULL.
-///
-/// # Safety
-/// `err` is NULL or a ZsError from this library not yet freed.
-#[no_mangle]
-pub unsafe extern "C" fn zs_error_code(err: *const ZsError) -> ZsErrorCode {
-    read(err, ZsErrorCode::ZS_ERR_INVALID_ARGUMENT, |e| e.code)
-}
-
-/// The human-readable message (UTF-8; never contains the API key). Owned by the
-/// error: valid until zs_error_free(). NULL only when `err` is NULL.
-///
-/// # Safety
-/// `err` is NULL or a ZsError from this library not yet freed.
-#[no_mangle]
-pub unsafe extern "C" fn zs_error_message(err: *const ZsError) -> *const c_char {
-    read(err, ptr::null(), |e| e.message.as_ptr())
-}
-
-/// For ZS_ERR_VALIDATION: the field at fault (`"to"`, `"max_message_parts"`, ...);
-/// for ZS_ERR_INVALID_ARGUMENT: the parameter (`"client"`, `"to"`, `"out"`, ...).
-/// NULL otherwise. Owned by the error.
-///
-/// # Safety
-/// `err` is NULL or a ZsError from this library not yet freed.
-#[no_mangle]
-pub unsafe extern "C" fn zs_error_field(err: *const ZsError) -> *const c_char {
-    read(err, ptr::null(), |e| opt_ptr(&e.field))
-}
-
-/// The HTTP status when the gateway answered, else 0.
-///
-/// # Safety
-/// `err` is NULL or a ZsError from this library not yet freed.
-#[no_mangle]
-pub unsafe extern "C" fn zs_error_status(err: *const ZsError) -> i32 {
-    read(err, 0, |e| i32::from(e.status))
-}
-
-/// The gateway's own error code (e.g. `"invalid_phone_number"`), or NULL. Owned by the error.
-///
-/// # Safety
-/// `err` is NULL or a ZsError from this library not yet freed.
-#[no_mangle]
-pub unsafe extern "C" fn zs_error_gateway_code(err: *const ZsError) -> *const c_char {
-    read(err, ptr::null(), |e| opt_ptr(&e.gateway_code))
-}
-
-/// The raw response body (capped at 8 KiB), or NULL. Owned by the error.
-///
-/// # Safety
-/// `err` is NULL or a ZsError from this library not yet freed.
-#[no_mangle]
-pub unsafe extern "C" fn zs_error_body(err: *const ZsError) -> *const c_char {
-    read(err, ptr::null(), |e| opt_ptr(&e.body))
-}
-
-/// The `x-request-id` response header, or NULL. Owned by the error.
-///
-/// # Safety
-/// `err` is NULL or a ZsError from this library not yet freed.
-#[no_mangle]
-pub unsafe extern "C" fn zs_error_request_id(err: *const ZsError) -> *const c_char {
-    read(err, ptr::null(), |e| opt_ptr(&e.request_id))
-}
-
-/// HTTP requests made (0 when nothing was sent).
-///
-/// # Safety
-/// `err` is NULL or a ZsError from this library not yet freed.
-#[no_mangle]
-pub unsafe extern "C" fn zs_error_attempts(err: *const ZsError) -> u32 {
-    read(err, 0, |e| e.attempts)
-}
-
-/// For sends (zs_send_sms, zs_start_phone_verification): whether the request may
-/// have reached the gateway. ZS_MAYBE_SENT_UNKNOWN for other calls or a NULL `err`.
-///
-/// # Safety
-/// `err` is NULL or a ZsError from this library not yet freed.
-#[no_mangle]
-pub unsafe extern "C" fn zs_error_maybe_sent(err: *const ZsError) -> ZsMaybeSent {
-    read(err, ZsMaybeSent::ZS_MAYBE_SENT_UNKNOWN, |e| e.maybe_sent)
-}
-
-/// For ZS_ERR_RATE_LIMITED: the wait the gateway asked for, in milliseconds; -1 when unknown.
-///
-/// # Safety
-/// `err` is NULL or a ZsError from this library not yet freed.
-#[no_mangle]
-pub unsafe extern "C" fn zs_error_retry_after_ms(err: *const ZsError) -> i64 {
-    read(err, -1, |e| e.retry_after_ms)
-}
-
-/// For ZS_ERR_WAIT_TIMEOUT: the session's last status read (`"pending"`, ...), else
-/// NULL. Owned by the error.
-///
-/// # Safety
-/// `err` is NULL or a ZsError from this library not yet freed.
-#[no_mangle]
-pub unsafe extern "C" fn zs_error_last_status(err: *const ZsError) -> *const c_char {
-    read(err, ptr::null(), |e| opt_ptr(&e.last_status))
-}
-
-/// For ZS_ERR_WAIT_TIMEOUT from zs_wait_sms_session(): the last details read, else
-/// NULL. Owned by the error: do not free it, do not use it after zs_error_free().
-///
-/// # Safety
-/// `err` is NULL or a ZsError from this library not yet freed.
-#[no_mangle]
-pub unsafe extern "C" fn zs_error_sms_details(err: *const ZsError) -> *const ZsSmsSessionDetails {
-    read(err, ptr::null(), |e| match &e.details {
-        Some(ErrorDetails::Sms(d)) => &**d as *const ZsSmsSessionDetails,
-        _ => ptr::null(),
-    })
-}
-
-/// For ZS_ERR_WAIT_TIMEOUT from zs_wait_phone_session(): the last details read,
-/// else NULL. Owned by the error: do not free it, do not use it after zs_error_free().
-///
-/// # Safety
-/// `err` is NULL or a ZsError from this library not yet freed.
-#[no_mangle]
-pub unsafe extern "C" fn zs_error_phone_details(
-    err: *const ZsError,
-) -> *const ZsPhoneSessionDetails {
-    read(err, ptr::null(), |e| match &e.details {
-        Some(ErrorDetails::Phone(d)) => &**d as *const ZsPhoneSessionDetails,
-        _ => ptr::null(),
-    })
-}
-
-/// Free an error and every string its accessors returned. NULL is a no-op.
-///
-/// # Safety
-/// `err` is NULL or a ZsError from this library, freed at most once.
-#[no_mangle]
-pub unsafe extern "C" fn zs_error_free(err: *mut ZsError) {
-    if !err.is_null() {
-        // SAFETY: `err` came from Box::into_raw in this library (the caller's promise).
-        let boxed = unsafe { Box::from_raw(err) };
-        crate::boundary::drop_quietly(boxed);
-    }
-}
-
-/// The static name of a code (`"ZS_ERR_NOT_FOUND"`), or `"ZS_ERR_UNKNOWN"` for a
-/// value that is not a ZsErrorCode. Never NULL; never free it.
-#[no_mangle]
-pub extern "C" fn zs_error_code_name(code: i32) -> *const c_char {
-    CODE_NAMES
-        .iter()
-        .find(|(c, _)| *c as i32 == code)
-        .map_or("ZS_ERR_UNKNOWN\0", |(_, name)| name)
-        .as_ptr()
-        .cast()
 }
 
 #[cfg(test)]

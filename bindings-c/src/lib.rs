@@ -6,98 +6,41 @@
 //! Every exported function checks its pointers and strings and runs inside
 //! [`boundary::call`], so no panic ever crosses into C.
 
+mod accessors;
 mod boundary;
+mod email;
 mod error;
+mod otp;
+mod params;
 mod types;
 
 use std::ffi::{c_char, CString};
-use std::time::Duration;
 
-use zignsec::{validate, SendSms, StartPhoneVerification};
+use zignsec::input::{self, Number, Span};
 
-use error::Fail;
 pub use error::{ZsError, ZsErrorCode, ZsMaybeSent};
+pub use otp::{ZsOtp, ZsOtpCheck, ZsOtpOptions, ZsOtpReason, ZsOtpSend, ZsSendOtpParams};
+pub use params::{
+    ZsClientOptions, ZsSendSmsParams, ZsStartEmailVerificationParams,
+    ZsStartPhoneVerificationParams, ZS_CLIENT_OPTIONS_VERSION, ZS_OTP_OPTIONS_VERSION,
+    ZS_SEND_OTP_PARAMS_VERSION, ZS_SEND_SMS_PARAMS_VERSION,
+    ZS_START_EMAIL_VERIFICATION_PARAMS_VERSION, ZS_START_PHONE_VERIFICATION_PARAMS_VERSION,
+};
 pub use types::{
-    ZsPhoneRequest, ZsPhoneSession, ZsPhoneSessionDetails, ZsSmsEncoding, ZsSmsParts, ZsSmsRequest,
-    ZsSmsSession, ZsSmsSessionDetails, ZsWebhookEvent,
+    ZsEmailRequest, ZsEmailSession, ZsEmailSessionDetails, ZsPhoneRequest, ZsPhoneSession,
+    ZsPhoneSessionDetails, ZsSessionError, ZsSmsEncoding, ZsSmsParts, ZsSmsRequest, ZsSmsSession,
+    ZsSmsSessionDetails, ZsWebhookEvent,
 };
 
 use boundary::{bytes, call, free_box, opt_text, out_ptr, reference, text};
-
-/// Options for zs_client_new(). Every field has an "unset" value that takes the
-/// environment variable, then the default: zero-initialise the struct
-/// (`ZsClientOptions opts = {0}; opts.max_retries = -1;`) and set what you need.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct ZsClientOptions {
-    /// The API key (sent as the raw `Authorization` header). NULL: `ZIGNSEC_API_KEY`;
-    /// missing everywhere is ZS_ERR_CONFIG. Copied: may be freed after the call.
-    pub api_key: *const c_char,
-    /// `"test"` or `"production"`. NULL: `ZIGNSEC_ENVIRONMENT`, else `"test"`.
-    pub environment: *const c_char,
-    /// A base URL that overrides the environment (`https://`, or `http://` for
-    /// loopback hosts only). NULL: `ZIGNSEC_BASE_URL`, else from the environment.
-    pub base_url: *const c_char,
-    /// Total time for one call, retries included, in milliseconds.
-    /// 0: `ZIGNSEC_TIMEOUT` (seconds), else 30000.
-    pub timeout_ms: u64,
-    /// Time to open one connection, in milliseconds. 0: 5000.
-    pub connect_timeout_ms: u64,
-    /// Retries after the first attempt, 0 to 10. -1: `ZIGNSEC_MAX_RETRIES`, else 2.
-    /// (0 means "no retries", so -1 is the unset value here.)
-    pub max_retries: i32,
-    /// The proxy for `https://` base URLs, used only as a CONNECT tunnel (so it
-    /// never sees the key): a URL such as `"http://proxy.corp:3128"`, or `"none"`
-    /// to ignore the environment. NULL: `HTTPS_PROXY` / `ALL_PROXY` (either case),
-    /// minus `NO_PROXY`. A loopback base URL never goes through a proxy, and
-    /// `HTTP_PROXY` is never read. A bad URL is ZS_ERR_CONFIG. Copied.
-    pub proxy: *const c_char,
-}
+use error::Fail;
 
 /// A connection to the gateway. Thread-safe: build one with zs_client_new(),
 /// share it between threads, free it once with zs_client_free() after every call
 /// using it has returned.
 #[derive(Debug)]
 pub struct ZsClient {
-    inner: zignsec::Client,
-}
-
-/// The arguments of zs_send_sms(). NULL optional fields are absent.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct ZsSendSmsParams {
-    /// Recipient in E.164 (`"+46701234567"`). Required.
-    pub to: *const c_char,
-    /// The text; must fit in `max_message_parts` parts. Required.
-    pub message: *const c_char,
-    /// Sender: an E.164 number or 1 to 11 letters and digits. Required.
-    pub from: *const c_char,
-    /// From 1 to 10; 0 takes the default, 1.
-    pub max_message_parts: i64,
-    /// Your own reference, echoed back in reads and webhooks. Optional.
-    pub relay_state: *const c_char,
-    /// Where the gateway POSTs status changes (`https://`). Optional.
-    pub webhook: *const c_char,
-}
-
-/// The arguments of zs_start_phone_verification(). NULL optional fields are absent.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct ZsStartPhoneVerificationParams {
-    /// The phone to verify, E.164. Required.
-    pub phone_number: *const c_char,
-    /// Language of the hosted page (`"En"`). Optional.
-    pub locale: *const c_char,
-    /// Where the user lands after success (`https://`). Optional.
-    pub redirect_success: *const c_char,
-    /// Where the user lands after failure or cancel (`https://`). Optional.
-    pub redirect_failure: *const c_char,
-    /// Your own reference, echoed back. Optional.
-    pub relay_state: *const c_char,
-    /// Where the gateway POSTs status changes (`https://`). Optional.
-    pub webhook: *const c_char,
-    /// Sent as the `x-csrf-token` header. Optional.
-    pub csrf_token: *const c_char,
+    pub(crate) inner: zignsec::Client,
 }
 
 /// This library's version (`"0.1.0"`), a static string: never free it.
@@ -127,35 +70,13 @@ pub unsafe extern "C" fn zs_client_new(
     call(err, || {
         // SAFETY: the caller's promises, forwarded.
         let out = unsafe { out_ptr(out, "out") }?;
-        let mut builder = zignsec::Client::builder().sdk("c", env!("CARGO_PKG_VERSION"));
-        // SAFETY: `opts` is NULL or valid.
-        if let Some(o) = unsafe { opts.as_ref() } {
-            // SAFETY: the strings are NULL or NUL-terminated.
-            if let Some(key) = unsafe { opt_text(o.api_key, "api_key") }? {
-                builder = builder.api_key(key);
-            }
-            // SAFETY: as above.
-            if let Some(env) = unsafe { opt_text(o.environment, "environment") }? {
-                builder = builder.environment(env);
-            }
-            // SAFETY: as above.
-            if let Some(url) = unsafe { opt_text(o.base_url, "base_url") }? {
-                builder = builder.base_url(url);
-            }
-            if o.timeout_ms != 0 {
-                builder = builder.timeout_secs(o.timeout_ms as f64 / 1000.0);
-            }
-            if o.connect_timeout_ms != 0 {
-                builder = builder.connect_timeout_secs(o.connect_timeout_ms as f64 / 1000.0);
-            }
-            if o.max_retries != -1 {
-                builder = builder.max_retries(i64::from(o.max_retries));
-            }
-            // SAFETY: as above.
-            if let Some(proxy) = unsafe { opt_text(o.proxy, "proxy") }? {
-                builder = builder.proxy(proxy);
-            }
-        }
+        // SAFETY: `opts` is NULL or valid (the caller's promise).
+        let options = match unsafe { opts.as_ref() } {
+            None => input::ClientOptions::default(),
+            // SAFETY: its strings are NULL or NUL-terminated.
+            Some(o) => unsafe { o.to_input() }?,
+        };
+        let builder = options.into_builder("c", env!("CARGO_PKG_VERSION"))?;
         let client = builder.build()?;
         out.set(Box::new(ZsClient { inner: client }));
         Ok(())
@@ -196,17 +117,8 @@ pub unsafe extern "C" fn zs_send_sms(
         let out = unsafe { out_ptr(out, "out") }?;
         let client = unsafe { reference(client, "client") }?;
         let p = unsafe { reference(params, "params") }?;
-        let to = unsafe { text(p.to, "to") }?;
-        let message = unsafe { text(p.message, "message") }?;
-        let from = unsafe { text(p.from, "from") }?;
-        let relay_state = unsafe { opt_text(p.relay_state, "relay_state") }?;
-        let webhook = unsafe { opt_text(p.webhook, "webhook") }?;
-        let mut request = SendSms::new(to, from, message);
-        if p.max_message_parts != 0 {
-            request.max_message_parts = p.max_message_parts;
-        }
-        request.relay_state = relay_state.map(str::to_owned);
-        request.webhook = webhook.map(str::to_owned);
+        // SAFETY: its strings are NULL or NUL-terminated.
+        let request = unsafe { p.to_input() }?.into_request()?;
         let session = client.inner.send_sms(&request)?;
         out.set(Box::new(ZsSmsSession::from(&session)));
         Ok(())
@@ -235,17 +147,8 @@ pub unsafe extern "C" fn zs_start_phone_verification(
         let out = unsafe { out_ptr(out, "out") }?;
         let client = unsafe { reference(client, "client") }?;
         let p = unsafe { reference(params, "params") }?;
-        let mut request =
-            StartPhoneVerification::new(unsafe { text(p.phone_number, "phone_number") }?);
-        let owned = |s: Option<&str>| s.map(str::to_owned);
-        request.locale = owned(unsafe { opt_text(p.locale, "locale") }?);
-        request.redirect_success =
-            owned(unsafe { opt_text(p.redirect_success, "redirect_success") }?);
-        request.redirect_failure =
-            owned(unsafe { opt_text(p.redirect_failure, "redirect_failure") }?);
-        request.relay_state = owned(unsafe { opt_text(p.relay_state, "relay_state") }?);
-        request.webhook = owned(unsafe { opt_text(p.webhook, "webhook") }?);
-        request.csrf_token = owned(unsafe { opt_text(p.csrf_token, "csrf_token") }?);
+        // SAFETY: its strings are NULL or NUL-terminated.
+        let request = unsafe { p.to_request() }?;
         let session = client.inner.start_phone_verification(&request)?;
         out.set(Box::new(ZsPhoneSession::from(&session)));
         Ok(())
@@ -304,12 +207,24 @@ pub unsafe extern "C" fn zs_get_phone_session(
     })
 }
 
-/// A wait duration in milliseconds: 0 takes the default.
-fn wait_millis(field: &str, value: u64) -> Result<Option<Duration>, Fail> {
-    if value == 0 {
-        return Ok(None);
-    }
-    Ok(Some(validate::millis(field, value as f64)?))
+/// A wait's timeout and poll interval in milliseconds, 0 for "unset", checked by
+/// the core.
+pub(crate) fn wait_spans(
+    timeout_ms: u64,
+    poll_interval_ms: u64,
+) -> Result<(Option<std::time::Duration>, Option<std::time::Duration>), Fail> {
+    let span = |ms: u64| (ms != 0).then(|| Span::Millis(Number::Int(saturating_i64(ms))));
+    Ok(input::wait_durations(
+        span(timeout_ms),
+        span(poll_interval_ms),
+        ("timeout_ms", "poll_interval_ms"),
+    )?)
+}
+
+/// A C unsigned count as the core's loose number (saturating: the core refuses
+/// values this large anyway).
+pub(crate) fn saturating_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
 }
 
 /// Poll an SMS session until its status is final (`delivered` or `failed`).
@@ -336,8 +251,7 @@ pub unsafe extern "C" fn zs_wait_sms_session(
         let out = unsafe { out_ptr(out, "out") }?;
         let client = unsafe { reference(client, "client") }?;
         let id = unsafe { text(session_id, "session_id") }?;
-        let timeout = wait_millis("timeout_ms", timeout_ms)?;
-        let poll = wait_millis("poll_interval_ms", poll_interval_ms)?;
+        let (timeout, poll) = wait_spans(timeout_ms, poll_interval_ms)?;
         let details = client.inner.wait_sms_session(id, timeout, poll)?;
         out.set(Box::new(ZsSmsSessionDetails::from(&details)));
         Ok(())
@@ -368,8 +282,7 @@ pub unsafe extern "C" fn zs_wait_phone_session(
         let out = unsafe { out_ptr(out, "out") }?;
         let client = unsafe { reference(client, "client") }?;
         let id = unsafe { text(session_id, "session_id") }?;
-        let timeout = wait_millis("timeout_ms", timeout_ms)?;
-        let poll = wait_millis("poll_interval_ms", poll_interval_ms)?;
+        let (timeout, poll) = wait_spans(timeout_ms, poll_interval_ms)?;
         let details = client.inner.wait_phone_session(id, timeout, poll)?;
         out.set(Box::new(ZsPhoneSessionDetails::from(&details)));
         Ok(())
@@ -444,13 +357,10 @@ pub unsafe extern "C" fn zs_parse_webhook(
     })
 }
 
-/// A signature tolerance: negative takes the default (300 s); otherwise the core's
-/// rule (0 to 86400 s).
-fn tolerance(tolerance_s: i64) -> Result<Duration, Fail> {
-    if tolerance_s < 0 {
-        return Ok(zignsec::DEFAULT_TOLERANCE);
-    }
-    Ok(validate::tolerance("tolerance_s", tolerance_s as f64)?)
+/// A signature tolerance in seconds, negative for "unset", checked by the core.
+fn tolerance(tolerance_s: i64) -> Result<std::time::Duration, Fail> {
+    let span = (tolerance_s >= 0).then_some(Span::Seconds(Number::Int(tolerance_s)));
+    Ok(input::webhook_tolerance("tolerance_s", span)?)
 }
 
 /// Check a webhook's `X-ZignSec-Hmac-SHA256` header (`header`, e.g.
@@ -549,7 +459,42 @@ pub unsafe extern "C" fn zs_sign_webhook(
     })
 }
 
-/// Free a string this library returned through a `char **out` (zs_sign_webhook()).
+/// The phone number `number` in E.164 (`"070-123 45 67"` with `"SE"` →
+/// `"+46701234567"`), judged valid by libphonenumber's metadata. `default_region`
+/// is an ISO 3166-1 alpha-2 code for national formats, or NULL (then the number
+/// must start with `+` or `00`). No network.
+///
+/// Returns ZS_OK and stores a new string in `*e164_out` (free it with
+/// zs_string_free()), or ZS_ERR_VALIDATION naming `number` or `default_region`,
+/// or ZS_ERR_INVALID_ARGUMENT, with `*e164_out` NULL.
+///
+/// # Safety
+/// `number` is NULL or NUL-terminated; `default_region` is NULL or
+/// NUL-terminated; `e164_out` and `err` as `out` and `err` in zs_client_new().
+#[no_mangle]
+pub unsafe extern "C" fn zs_normalize_phone(
+    number: *const c_char,
+    default_region: *const c_char,
+    e164_out: *mut *mut c_char,
+    err: *mut *mut ZsError,
+) -> ZsErrorCode {
+    call(err, || {
+        // SAFETY: the caller's promises, forwarded to each check.
+        let out = unsafe { out_ptr(e164_out, "e164_out") }?;
+        // SAFETY: as above.
+        let number = unsafe { text(number, "number") }?;
+        // SAFETY: as above.
+        let region = unsafe { opt_text(default_region, "default_region") }?;
+        let e164 = zignsec::normalize_phone(number, region)?;
+        let e164 =
+            CString::new(e164).map_err(|_| ZsError::internal("an E.164 number held a NUL byte"))?;
+        out.set_raw(e164.into_raw());
+        Ok(())
+    })
+}
+
+/// Free a string this library returned through a `char **out` (zs_sign_webhook(),
+/// zs_normalize_phone(), the challenge of zs_otp_issue()).
 /// NULL is a no-op. Never pass strings owned by a struct or a ZsError.
 ///
 /// # Safety

@@ -6,8 +6,9 @@ use std::ffi::{c_char, CString};
 use std::ptr;
 
 use zignsec::{
-    PhoneRequestData, PhoneSession, PhoneSessionDetails, SmsEncoding, SmsParts, SmsRequestData,
-    SmsSession, SmsSessionDetails, WebhookEvent,
+    EmailRequestData, EmailSession, EmailSessionDetails, PhoneRequestData, PhoneSession,
+    PhoneSessionDetails, SessionError, SmsEncoding, SmsParts, SmsRequestData, SmsSession,
+    SmsSessionDetails, WebhookEvent,
 };
 
 /// A C string from Rust text. C strings cannot hold NUL, so a NUL in text the
@@ -19,7 +20,7 @@ pub(crate) fn to_c(s: &str) -> CString {
     }
 }
 
-fn own(s: &str) -> *const c_char {
+pub(crate) fn own(s: &str) -> *const c_char {
     to_c(s).into_raw()
 }
 
@@ -28,7 +29,7 @@ fn own_opt(s: Option<&str>) -> *const c_char {
 }
 
 /// Release a string made by [`own`].
-fn release(p: &mut *const c_char) {
+pub(crate) fn release(p: &mut *const c_char) {
     if !p.is_null() {
         // SAFETY: every non-NULL string field was made by CString::into_raw in `own`,
         // and is set to NULL here so it is released once.
@@ -97,6 +98,14 @@ pub struct ZsSmsSessionDetails {
     pub number_of_message_parts: i64,
     /// The original request.
     pub request: ZsSmsRequest,
+    /// The session's reasons from `data.errors` (a failed session's), `errors_count`
+    /// entries; NULL when there are none.
+    pub errors: *const ZsSessionError,
+    /// Entries in `errors`.
+    pub errors_count: usize,
+    /// The whole `data` object as the gateway sent it, as compact JSON text, so
+    /// fields this library does not know yet are reachable.
+    pub raw: *const c_char,
 }
 
 /// What a phone verification was asked to do (part of ZsPhoneSessionDetails).
@@ -133,6 +142,120 @@ pub struct ZsPhoneSessionDetails {
     pub phone_number: *const c_char,
     /// The original request.
     pub request: ZsPhoneRequest,
+    /// The session's reasons from `data.errors` (a failed session's), `errors_count`
+    /// entries; NULL when there are none.
+    pub errors: *const ZsSessionError,
+    /// Entries in `errors`.
+    pub errors_count: usize,
+    /// The whole `data` object as the gateway sent it, as compact JSON text, so
+    /// fields this library does not know yet are reachable.
+    pub raw: *const c_char,
+}
+
+/// One reason from a session's `data.errors` (part of a details struct).
+#[repr(C)]
+#[derive(Debug)]
+pub struct ZsSessionError {
+    /// The gateway's code.
+    pub code: *const c_char,
+    /// Its description.
+    pub description: *const c_char,
+}
+
+/// The answer to zs_start_email_verification(). Free with zs_email_session_free().
+#[repr(C)]
+#[derive(Debug)]
+pub struct ZsEmailSession {
+    /// The session id (a UUID).
+    pub id: *const c_char,
+    /// The hosted page to send the user to.
+    pub redirect_url: *const c_char,
+    /// Usually `"created"` or `"pending"`.
+    pub status: *const c_char,
+    /// Whether `status` is final (`finished`, `accepted`, `failed`, `cancelled`).
+    pub is_final: bool,
+}
+
+/// What an email verification was asked to do (part of ZsEmailSessionDetails).
+#[repr(C)]
+#[derive(Debug)]
+pub struct ZsEmailRequest {
+    /// The address being verified.
+    pub email_address: *const c_char,
+    /// Page language, or NULL.
+    pub locale: *const c_char,
+    /// Success redirect, or NULL.
+    pub redirect_success: *const c_char,
+    /// Failure redirect, or NULL.
+    pub redirect_failure: *const c_char,
+    /// Echoed reference, or NULL.
+    pub relay_state: *const c_char,
+    /// Webhook URL, or NULL.
+    pub webhook: *const c_char,
+}
+
+/// An email verification read back by zs_get_email_session() /
+/// zs_wait_email_session(). Free with zs_email_session_details_free().
+#[repr(C)]
+#[derive(Debug)]
+pub struct ZsEmailSessionDetails {
+    /// The session id.
+    pub id: *const c_char,
+    /// Current status (as for phone verifications, or unknown text).
+    pub status: *const c_char,
+    /// Whether `status` is final.
+    pub is_final: bool,
+    /// The address being verified, or NULL when the read did not carry it.
+    pub email_address: *const c_char,
+    /// The original request.
+    pub request: ZsEmailRequest,
+    /// The session's reasons from `data.errors` (a failed session's), `errors_count`
+    /// entries; NULL when there are none.
+    pub errors: *const ZsSessionError,
+    /// Entries in `errors`.
+    pub errors_count: usize,
+    /// The whole `data` object as the gateway sent it, as compact JSON text, so
+    /// fields this library does not know yet are reachable.
+    pub raw: *const c_char,
+}
+
+/// A details struct's `errors` array and `raw` text, owned by the struct.
+fn own_errors(errors: &[SessionError]) -> (*const ZsSessionError, usize) {
+    if errors.is_empty() {
+        return (ptr::null(), 0);
+    }
+    let items: Box<[ZsSessionError]> = errors
+        .iter()
+        .map(|e| ZsSessionError {
+            code: own(&e.code),
+            description: own(&e.description),
+        })
+        .collect();
+    let len = items.len();
+    (
+        Box::into_raw(items).cast::<ZsSessionError>().cast_const(),
+        len,
+    )
+}
+
+/// Release an array made by [`own_errors`].
+fn release_errors(p: &mut *const ZsSessionError, len: &mut usize) {
+    if !p.is_null() {
+        // SAFETY: a non-NULL `errors` was made by `own_errors` from a boxed slice
+        // of exactly `len` items; it is set to NULL here so it is released once.
+        let slice = unsafe { std::slice::from_raw_parts_mut(p.cast_mut(), *len) };
+        // SAFETY: as above: this is the pointer Box::into_raw returned.
+        drop(unsafe { Box::from_raw(slice as *mut [ZsSessionError]) });
+        *p = ptr::null();
+        *len = 0;
+    }
+}
+
+impl Drop for ZsSessionError {
+    fn drop(&mut self) {
+        release(&mut self.code);
+        release(&mut self.description);
+    }
 }
 
 /// A webhook event from zs_parse_webhook() / zs_verify_webhook(). Free with
@@ -242,12 +365,16 @@ impl Drop for ZsSmsRequest {
 
 impl From<&SmsSessionDetails> for ZsSmsSessionDetails {
     fn from(d: &SmsSessionDetails) -> Self {
+        let (errors, errors_count) = own_errors(&d.errors);
         ZsSmsSessionDetails {
             id: own(&d.id),
             status: own(d.status.as_str()),
             is_final: d.status.is_final(),
             number_of_message_parts: d.number_of_message_parts.map_or(-1, i64::from),
             request: ZsSmsRequest::from(&d.request),
+            errors,
+            errors_count,
+            raw: own(&d.raw.to_string()),
         }
     }
 }
@@ -256,6 +383,8 @@ impl Drop for ZsSmsSessionDetails {
     fn drop(&mut self) {
         release(&mut self.id);
         release(&mut self.status);
+        release_errors(&mut self.errors, &mut self.errors_count);
+        release(&mut self.raw);
     }
 }
 
@@ -285,12 +414,16 @@ impl Drop for ZsPhoneRequest {
 
 impl From<&PhoneSessionDetails> for ZsPhoneSessionDetails {
     fn from(d: &PhoneSessionDetails) -> Self {
+        let (errors, errors_count) = own_errors(&d.errors);
         ZsPhoneSessionDetails {
             id: own(&d.id),
             status: own(d.status.as_str()),
             is_final: d.status.is_final(),
             phone_number: own(&d.phone_number),
             request: ZsPhoneRequest::from(&d.request),
+            errors,
+            errors_count,
+            raw: own(&d.raw.to_string()),
         }
     }
 }
@@ -300,6 +433,77 @@ impl Drop for ZsPhoneSessionDetails {
         release(&mut self.id);
         release(&mut self.status);
         release(&mut self.phone_number);
+        release_errors(&mut self.errors, &mut self.errors_count);
+        release(&mut self.raw);
+    }
+}
+
+impl From<&EmailSession> for ZsEmailSession {
+    fn from(s: &EmailSession) -> Self {
+        ZsEmailSession {
+            id: own(&s.id),
+            redirect_url: own(&s.redirect_url),
+            status: own(s.status.as_str()),
+            is_final: s.status.is_final(),
+        }
+    }
+}
+
+impl Drop for ZsEmailSession {
+    fn drop(&mut self) {
+        release(&mut self.id);
+        release(&mut self.redirect_url);
+        release(&mut self.status);
+    }
+}
+
+impl From<&EmailRequestData> for ZsEmailRequest {
+    fn from(r: &EmailRequestData) -> Self {
+        ZsEmailRequest {
+            email_address: own(&r.email_address),
+            locale: own_opt(r.locale.as_deref()),
+            redirect_success: own_opt(r.redirect_success.as_deref()),
+            redirect_failure: own_opt(r.redirect_failure.as_deref()),
+            relay_state: own_opt(r.relay_state.as_deref()),
+            webhook: own_opt(r.webhook.as_deref()),
+        }
+    }
+}
+
+impl Drop for ZsEmailRequest {
+    fn drop(&mut self) {
+        release(&mut self.email_address);
+        release(&mut self.locale);
+        release(&mut self.redirect_success);
+        release(&mut self.redirect_failure);
+        release(&mut self.relay_state);
+        release(&mut self.webhook);
+    }
+}
+
+impl From<&EmailSessionDetails> for ZsEmailSessionDetails {
+    fn from(d: &EmailSessionDetails) -> Self {
+        let (errors, errors_count) = own_errors(&d.errors);
+        ZsEmailSessionDetails {
+            id: own(&d.id),
+            status: own(d.status.as_str()),
+            is_final: d.status.is_final(),
+            email_address: own_opt(d.email_address.as_deref()),
+            request: ZsEmailRequest::from(&d.request),
+            errors,
+            errors_count,
+            raw: own(&d.raw.to_string()),
+        }
+    }
+}
+
+impl Drop for ZsEmailSessionDetails {
+    fn drop(&mut self) {
+        release(&mut self.id);
+        release(&mut self.status);
+        release(&mut self.email_address);
+        release_errors(&mut self.errors, &mut self.errors_count);
+        release(&mut self.raw);
     }
 }
 

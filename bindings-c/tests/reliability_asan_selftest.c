@@ -10,7 +10,7 @@
 
 int main(void) {
     ZsClientOptions opts;
-    memset(&opts, 0, sizeof opts);
+    zs_client_options_init(&opts);
     opts.api_key = "k";
     opts.base_url = "http://example.com"; /* refused: a config error */
     opts.max_retries = -1;

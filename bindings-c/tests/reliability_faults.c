@@ -149,7 +149,7 @@ static char *fault_spec(const jval *paths, const jval *cell) {
     return b.p;
 }
 
-static const ZsSendSmsParams SMS = {"+46701234567", "Your code is 12345", "ZignSec", 1, NULL, NULL};
+static const ZsSendSmsParams SMS = {ZS_SEND_SMS_PARAMS_VERSION, "+46701234567", "Your code is 12345", "ZignSec", 1, NULL, NULL};
 
 static char *kind_of(ZsErrorCode code) {
     const char *name = zs_error_code_name(code);
@@ -176,7 +176,11 @@ static int run_cell(const jval *m, const jval *cell, buf *out) {
     char *base = closed ? closed_port_url() : strdup(g_url);
 
     /* A real session to read, made before the stats are reset. */
-    ZsClientOptions so = {g_key, NULL, g_url, 10000, 0, 0, NULL};
+    ZsClientOptions so = ZS_CLIENT_OPTIONS_INIT;
+    so.api_key = g_key;
+    so.base_url = g_url;
+    so.timeout_ms = 10000;
+    so.max_retries = 0;
     ZsClient *setup = NULL;
     ZsSmsSession *made = NULL;
     ZsError *err = NULL;
@@ -188,7 +192,11 @@ static int run_cell(const jval *m, const jval *cell, buf *out) {
     zs_sms_session_free(made);
     zs_client_free(setup);
 
-    ZsClientOptions o = {g_key, NULL, base, (uint64_t)timeout_ms, 0, (int32_t)max_retries, NULL};
+    ZsClientOptions o = ZS_CLIENT_OPTIONS_INIT;
+    o.api_key = g_key;
+    o.base_url = base;
+    o.timeout_ms = (uint64_t)timeout_ms;
+    o.max_retries = (int32_t)max_retries;
     ZsClient *client = NULL;
     if (zs_client_new(&o, &client, &err) != ZS_OK) {
         fprintf(stderr, "%s: client: %s\n", name, zs_error_message(err));

@@ -31,7 +31,9 @@ int main(void) {
         fprintf(stderr, "needs ZIGNSEC_API_KEY and ZIGNSEC_MOCK_URL\n");
         return 2;
     }
-    ZsClientOptions env_opts = {NULL, NULL, NULL, 3000, 0, 1, NULL}; /* key and URL from the env */
+    ZsClientOptions env_opts = ZS_CLIENT_OPTIONS_INIT; /* key and URL from the env */
+    env_opts.timeout_ms = 3000;
+    env_opts.max_retries = 1;
     ZsClient *client = NULL;
     ZsError *err = NULL;
     ZsErrorCode code = zs_client_new(&env_opts, &client, &err);
@@ -39,7 +41,7 @@ int main(void) {
         show_err("client_new", code, err);
         return 1;
     }
-    ZsSendSmsParams sms = {"+46701234567", "Your code is 12345", "ZignSec", 1, NULL, NULL};
+    ZsSendSmsParams sms = {ZS_SEND_SMS_PARAMS_VERSION, "+46701234567", "Your code is 12345", "ZignSec", 1, NULL, NULL};
     ZsSmsSession *s = NULL;
     code = zs_send_sms(client, &sms, &s, &err);
     if (code != ZS_OK) {
@@ -84,7 +86,10 @@ int main(void) {
     char *wrong = malloc(n + 2);
     memcpy(wrong, key, n);
     memcpy(wrong + n, "x", 2);
-    ZsClientOptions o1 = {wrong, NULL, NULL, 3000, 0, 0, NULL};
+    ZsClientOptions o1 = ZS_CLIENT_OPTIONS_INIT;
+    o1.api_key = wrong;
+    o1.timeout_ms = 3000;
+    o1.max_retries = 0;
     ZsClient *c1 = NULL;
     if ((code = zs_client_new(&o1, &c1, &err)) == ZS_OK) {
         ZsSmsSessionDetails *d = NULL;
@@ -95,19 +100,22 @@ int main(void) {
     } else {
         show_err("wrong_key.new", code, err);
     }
-    ZsClientOptions o2 = {key, NULL, "http://example.com", 0, 0, -1, NULL};
+    ZsClientOptions o2 = ZS_CLIENT_OPTIONS_INIT;
+    o2.api_key = key;
+    o2.base_url = "http://example.com";
     c1 = NULL;
     code = zs_client_new(&o2, &c1, &err);
     show_err("http_non_loopback", code, err);
     zs_client_free(c1);
     memcpy(wrong + n, "\n", 2);
-    ZsClientOptions o3 = {wrong, NULL, NULL, 0, 0, -1, NULL};
+    ZsClientOptions o3 = ZS_CLIENT_OPTIONS_INIT;
+    o3.api_key = wrong;
     c1 = NULL;
     code = zs_client_new(&o3, &c1, &err);
     show_err("key_with_newline", code, err);
     zs_client_free(c1);
     free(wrong);
-    ZsSendSmsParams bad = {"bad", "x", "ZignSec", 1, NULL, NULL};
+    ZsSendSmsParams bad = {ZS_SEND_SMS_PARAMS_VERSION, "bad", "x", "ZignSec", 1, NULL, NULL};
     s = NULL;
     code = zs_send_sms(client, &bad, &s, &err);
     show_err("validation", code, err);

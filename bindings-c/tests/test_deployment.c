@@ -71,7 +71,7 @@ static const char *g_exe = "/proc/self/exe";
 static ZsClient *client_with(const char *base_url, const char *proxy, uint64_t timeout_ms,
                              int32_t max_retries, ZsErrorCode *rc_out) {
     ZsClientOptions o;
-    memset(&o, 0, sizeof o);
+    zs_client_options_init(&o);
     o.base_url = base_url;
     o.proxy = proxy;
     o.timeout_ms = timeout_ms;
@@ -91,7 +91,7 @@ static ZsClient *new_client(uint64_t timeout_ms, int32_t max_retries) {
 
 static ZsSendSmsParams sms_params(void) {
     ZsSendSmsParams p;
-    memset(&p, 0, sizeof p);
+    zs_send_sms_params_init(&p);
     p.to = "+46701234567";
     p.from = "ZignSec";
     p.message = "Your code is 12345";

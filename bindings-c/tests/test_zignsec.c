@@ -10,6 +10,9 @@
 #include "zignsec.h"
 
 #include <pthread.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +23,10 @@
 
 #include "json.h"
 #include "mockhttp.h"
+
+#ifndef ZS_TEST_HOST
+#define ZS_TEST_HOST "x86_64-unknown-linux-gnu"
+#endif
 
 /* Debug builds export a test hook that panics inside the FFI boundary. */
 extern ZsErrorCode zs__test_panic(ZsError **err);
@@ -96,7 +103,7 @@ static const char *UNKNOWN_ID = "26f5cc23-dbbb-45bb-a210-2818e70637bd";
 
 static ZsClient *new_client(int32_t max_retries, uint64_t timeout_ms) {
     ZsClientOptions o;
-    memset(&o, 0, sizeof o);
+    zs_client_options_init(&o);
     o.max_retries = max_retries;
     o.timeout_ms = timeout_ms;
     ZsClient *c = NULL;
@@ -228,7 +235,7 @@ static void test_client_options(void) {
     zs_client_free(c);
 
     ZsClientOptions o;
-    memset(&o, 0, sizeof o);
+    zs_client_options_init(&o);
     o.max_retries = -1;
     c = NULL;
     err = NULL;
@@ -236,7 +243,7 @@ static void test_client_options(void) {
     zs_client_free(c);
 
     /* Explicit options win over env vars. */
-    memset(&o, 0, sizeof o);
+    zs_client_options_init(&o);
     o.max_retries = -1;
     o.base_url = "ftp://127.0.0.1/";
     expect_config(&o, "ftp base_url", NULL);
@@ -290,7 +297,7 @@ static void test_client_options(void) {
     const char *names[] = {"api_key", "environment", "base_url"};
     for (int i = 0; i < 3; i++) {
         for (int b = 0; b < 2; b++) {
-            memset(&o, 0, sizeof o);
+            zs_client_options_init(&o);
             o.max_retries = -1;
             *fields[i] = b ? SURROGATE : BAD_UTF8;
             c = (ZsClient *)&g_passed;
@@ -302,7 +309,7 @@ static void test_client_options(void) {
     }
 
     /* Wrong key: the gateway says 401. */
-    memset(&o, 0, sizeof o);
+    zs_client_options_init(&o);
     o.max_retries = 0;
     o.api_key = "wrong-key";
     c = NULL;
@@ -322,7 +329,7 @@ static void test_client_options(void) {
 static void test_sms_flow(void) {
     g_group = "sms";
     ZsSendSmsParams p;
-    memset(&p, 0, sizeof p);
+    zs_send_sms_params_init(&p);
     p.to = "+46701234567";
     p.from = "ZignSec";
     p.message = "Your code is 12345";
@@ -460,7 +467,7 @@ static int page_post(const char *redirect_url, const char *action, const char *f
 static void test_phone_flow(void) {
     g_group = "phone";
     ZsStartPhoneVerificationParams p;
-    memset(&p, 0, sizeof p);
+    zs_start_phone_verification_params_init(&p);
     p.phone_number = "+46703339954";
     p.locale = "En";
     p.redirect_success = "https://example.com/ok";
@@ -521,7 +528,7 @@ static void test_phone_flow(void) {
     zs_phone_session_free(s);
 
     /* Cancel. */
-    memset(&p, 0, sizeof p);
+    zs_start_phone_verification_params_init(&p);
     p.phone_number = "+46703339954";
     s = NULL;
     EXPECT_OK(zs_start_phone_verification(g_client, &p, &s, &err), "start minimal");
@@ -552,7 +559,7 @@ static void test_phone_flow(void) {
 static void test_error_codes(void) {
     g_group = "errors";
     ZsSendSmsParams p;
-    memset(&p, 0, sizeof p);
+    zs_send_sms_params_init(&p);
     p.to = "+46701234567";
     p.from = "ZignSec";
     p.message = "Your code is 12345";
@@ -627,7 +634,7 @@ static void test_error_codes(void) {
 
     /* Connection refused: nothing sent. */
     ZsClientOptions o;
-    memset(&o, 0, sizeof o);
+    zs_client_options_init(&o);
     o.base_url = "http://127.0.0.1:1";
     o.max_retries = 0;
     ZsClient *dead = NULL;
@@ -730,7 +737,7 @@ static void test_bad_arguments(void) {
 
     /* zs_send_sms */
     ZsSendSmsParams sp, good;
-    memset(&good, 0, sizeof good);
+    zs_send_sms_params_init(&good);
     good.to = "+46701234567";
     good.from = "ZignSec";
     good.message = "Your code is 12345";
@@ -759,7 +766,7 @@ static void test_bad_arguments(void) {
 
     /* zs_start_phone_verification */
     ZsStartPhoneVerificationParams pp, pgood;
-    memset(&pgood, 0, sizeof pgood);
+    zs_start_phone_verification_params_init(&pgood);
     pgood.phone_number = "+46701234567";
     ZsPhoneSession *ps = (ZsPhoneSession *)&g_passed;
     rc = zs_start_phone_verification(NULL, &pgood, &ps, &err);
@@ -1017,7 +1024,7 @@ static void test_vectors_seeds(void) {
         ZsError *err = NULL;
         char *id = NULL;
         if (streq(op, "send_sms")) {
-            ZsSendSmsParams p = {arg(a, "to"), arg(a, "message"), arg(a, "from"), 0, arg(a, "relay_state"), arg(a, "webhook")};
+            ZsSendSmsParams p = {ZS_SEND_SMS_PARAMS_VERSION, arg(a, "to"), arg(a, "message"), arg(a, "from"), 0, arg(a, "relay_state"), arg(a, "webhook")};
             int64_t parts = 0;
             if (jget(a, "max_message_parts")) CHECK(jint(jget(a, "max_message_parts"), &parts));
             p.max_message_parts = parts;
@@ -1026,7 +1033,7 @@ static void test_vectors_seeds(void) {
             if (s) id = xstrdup(s->id);
             zs_sms_session_free(s);
         } else {
-            ZsStartPhoneVerificationParams p = {arg(a, "phone_number"), arg(a, "locale"), arg(a, "redirect_success"),
+            ZsStartPhoneVerificationParams p = {ZS_START_PHONE_VERIFICATION_PARAMS_VERSION, arg(a, "phone_number"), arg(a, "locale"), arg(a, "redirect_success"),
                                                 arg(a, "redirect_failure"), arg(a, "relay_state"), arg(a, "webhook"),
                                                 arg(a, "csrf_token")};
             ZsPhoneSession *s = NULL;
@@ -1060,13 +1067,13 @@ static void test_vectors_seeds(void) {
                            sms ? "/core/api/sessions/two_factor_auth/sms" : "/core/api/sessions/two_factor_auth/phone";
         fault_body(get ? "GET" : "POST", path, 200, body->raw, body->raw_len);
         if (streq(op, "send_sms")) {
-            ZsSendSmsParams p = {"+46701234567", "Your code is 12345", "ZignSec", 0, NULL, NULL};
+            ZsSendSmsParams p = {ZS_SEND_SMS_PARAMS_VERSION, "+46701234567", "Your code is 12345", "ZignSec", 0, NULL, NULL};
             ZsSmsSession *s = NULL;
             EXPECT_OK(zs_send_sms(g_client, &p, &s, &err), name);
             if (s) check_details_common(name, s->id, s->status, s->is_final, want);
             zs_sms_session_free(s);
         } else if (streq(op, "start_phone_verification")) {
-            ZsStartPhoneVerificationParams p = {"+46703339954", NULL, NULL, NULL, NULL, NULL, NULL};
+            ZsStartPhoneVerificationParams p = {ZS_START_PHONE_VERIFICATION_PARAMS_VERSION, "+46703339954", NULL, NULL, NULL, NULL, NULL, NULL};
             ZsPhoneSession *s = NULL;
             EXPECT_OK(zs_start_phone_verification(g_client, &p, &s, &err), name);
             if (s) {
@@ -1171,7 +1178,8 @@ static ZsErrorCode run_case(const jval *c, ZsError **err, skip_counts *skips, in
     const char *op = jstr(jget(c, "op"));
     const jval *a = jget(c, "args");
     static const char *keys[] = {"to", "message", "from", "relay_state", "webhook", "phone_number", "locale",
-                                 "redirect_success", "redirect_failure", "csrf_token", "session_id"};
+                                 "redirect_success", "redirect_failure", "csrf_token", "session_id",
+                                 "email_address"};
     enum { NKEYS = sizeof keys / sizeof keys[0] };
     char *v[NKEYS];
     int nul = 0;
@@ -1190,21 +1198,32 @@ static ZsErrorCode run_case(const jval *c, ZsError **err, skip_counts *skips, in
         skips->skipped_zero++; /* 0 is the C API's "unset" value (documented default 1) */
         *skipped = 1;
     } else if (streq(op, "send_sms")) {
-        ZsSendSmsParams p = {v[0], v[1], v[2], parts, v[3], v[4]};
+        ZsSendSmsParams p = {ZS_SEND_SMS_PARAMS_VERSION, v[0], v[1], v[2], parts, v[3], v[4]};
         ZsSmsSession *s = NULL;
         rc = zs_send_sms(g_client, &p, &s, err);
         zs_sms_session_free(s);
     } else if (streq(op, "start_phone_verification")) {
-        ZsStartPhoneVerificationParams p = {v[5], v[6], v[7], v[8], v[3], v[4], v[9]};
+        ZsStartPhoneVerificationParams p = {ZS_START_PHONE_VERIFICATION_PARAMS_VERSION, v[5], v[6], v[7], v[8], v[3], v[4], v[9]};
         ZsPhoneSession *s = NULL;
         rc = zs_start_phone_verification(g_client, &p, &s, err);
         zs_phone_session_free(s);
+    } else if (streq(op, "start_email_verification")) {
+        ZsStartEmailVerificationParams p = {ZS_START_EMAIL_VERIFICATION_PARAMS_VERSION, v[11], v[6], v[7], v[8], v[3], v[4], v[9]};
+        ZsEmailSession *s = NULL;
+        rc = zs_start_email_verification(g_client, &p, &s, err);
+        zs_email_session_free(s);
+    } else if (streq(op, "get_email_session") || streq(op, "wait_email_session")) {
+        ZsEmailSessionDetails *d = NULL;
+        rc = op[0] == 'g' ? zs_get_email_session(g_client, v[10], &d, err)
+                          : zs_wait_email_session(g_client, v[10], 0, 0, &d, err);
+        zs_email_session_details_free(d);
     } else if (streq(op, "get_sms_session") || streq(op, "wait_sms_session")) {
         ZsSmsSessionDetails *d = NULL;
         rc = op[0] == 'g' ? zs_get_sms_session(g_client, v[10], &d, err)
                           : zs_wait_sms_session(g_client, v[10], 0, 0, &d, err);
         zs_sms_session_details_free(d);
     } else {
+        CHECKF(streq(op, "get_phone_session") || streq(op, "wait_phone_session"), "unknown op %s", op);
         ZsPhoneSessionDetails *d = NULL;
         rc = op[0] == 'g' ? zs_get_phone_session(g_client, v[10], &d, err)
                           : zs_wait_phone_session(g_client, v[10], 0, 0, &d, err);
@@ -1266,6 +1285,688 @@ static void test_vectors_bad_inputs(void) {
     free(text);
 }
 
+/* ------------------------------------------------------------------ versioned structs */
+
+static void test_versioned_structs(void) {
+    g_group = "versions";
+    ZsError *err = NULL;
+    /* The _init functions and the _INIT macros spell "unset" the same way. */
+    ZsClientOptions m = ZS_CLIENT_OPTIONS_INIT, f;
+    memset(&f, 0x5a, sizeof f);
+    CHECK(zs_client_options_init(&f) == ZS_OK);
+    CHECK(f.version == ZS_CLIENT_OPTIONS_VERSION && m.version == f.version);
+    CHECK(!f.api_key && !f.environment && !f.base_url && !f.proxy && !f.auth_scheme && !f.secondary_api_key);
+    CHECK(f.timeout_ms == 0 && f.connect_timeout_ms == 0 && f.max_retries == -1 && m.max_retries == -1);
+    ZsSendSmsParams sm = ZS_SEND_SMS_PARAMS_INIT, sf;
+    memset(&sf, 0x5a, sizeof sf);
+    CHECK(zs_send_sms_params_init(&sf) == ZS_OK);
+    CHECK(sf.version == sm.version && !sf.to && !sf.message && !sf.from && sf.max_message_parts == 0 &&
+          !sf.relay_state && !sf.webhook);
+    ZsStartPhoneVerificationParams pm = ZS_START_PHONE_VERIFICATION_PARAMS_INIT, pf;
+    memset(&pf, 0x5a, sizeof pf);
+    CHECK(zs_start_phone_verification_params_init(&pf) == ZS_OK);
+    CHECK(pf.version == pm.version && !pf.phone_number && !pf.locale && !pf.csrf_token && !pf.webhook);
+    ZsStartEmailVerificationParams em = ZS_START_EMAIL_VERIFICATION_PARAMS_INIT, ef;
+    memset(&ef, 0x5a, sizeof ef);
+    CHECK(zs_start_email_verification_params_init(&ef) == ZS_OK);
+    CHECK(ef.version == em.version && !ef.email_address && !ef.locale && !ef.redirect_success &&
+          !ef.redirect_failure && !ef.relay_state && !ef.webhook && !ef.csrf_token);
+    ZsOtpOptions om = ZS_OTP_OPTIONS_INIT, of;
+    memset(&of, 0x5a, sizeof of);
+    CHECK(zs_otp_options_init(&of) == ZS_OK);
+    CHECK(of.version == om.version && of.digits == 0 && of.ttl_ms == 0 && of.max_attempts == 0);
+    ZsSendOtpParams qm = ZS_SEND_OTP_PARAMS_INIT, qf;
+    memset(&qf, 0x5a, sizeof qf);
+    CHECK(zs_send_otp_params_init(&qf) == ZS_OK);
+    CHECK(qf.version == qm.version && !qf.otp && !qf.to && !qf.from && !qf.message_template &&
+          qf.max_message_parts == 0 && !qf.relay_state && !qf.webhook);
+    CHECK(zs_client_options_init(NULL) == ZS_ERR_INVALID_ARGUMENT);
+    CHECK(zs_send_sms_params_init(NULL) == ZS_ERR_INVALID_ARGUMENT);
+    CHECK(zs_start_phone_verification_params_init(NULL) == ZS_ERR_INVALID_ARGUMENT);
+    CHECK(zs_start_email_verification_params_init(NULL) == ZS_ERR_INVALID_ARGUMENT);
+    CHECK(zs_otp_options_init(NULL) == ZS_ERR_INVALID_ARGUMENT);
+    CHECK(zs_send_otp_params_init(NULL) == ZS_ERR_INVALID_ARGUMENT);
+    CHECK(streq(ZIGNSEC_VERSION, zs_version()));
+
+    /* An unknown version is an invalid argument, and nothing is sent. */
+    int64_t before = mock_requests_total();
+    unsigned int bad_versions[] = {0, 2, 0xffffffffu};
+    for (size_t i = 0; i < 3; i++) {
+        unsigned int v = bad_versions[i];
+        ZsClientOptions o = ZS_CLIENT_OPTIONS_INIT;
+        o.version = v;
+        ZsClient *c = (ZsClient *)&g_passed;
+        EXPECT_ERR(zs_client_new(&o, &c, &err), err, ZS_ERR_INVALID_ARGUMENT, "opts", "client options version");
+        CHECK(c == NULL);
+        ZsSendSmsParams p = ZS_SEND_SMS_PARAMS_INIT;
+        p.version = v;
+        p.to = "+46701234567";
+        p.from = "ZignSec";
+        p.message = "hi";
+        ZsSmsSession *s = (ZsSmsSession *)&g_passed;
+        EXPECT_ERR(zs_send_sms(g_client, &p, &s, &err), err, ZS_ERR_INVALID_ARGUMENT, "params", "sms version");
+        CHECK(s == NULL);
+        ZsStartPhoneVerificationParams pp = ZS_START_PHONE_VERIFICATION_PARAMS_INIT;
+        pp.version = v;
+        pp.phone_number = "+46701234567";
+        ZsPhoneSession *ps = NULL;
+        EXPECT_ERR(zs_start_phone_verification(g_client, &pp, &ps, &err), err, ZS_ERR_INVALID_ARGUMENT, "params",
+                   "phone version");
+        ZsStartEmailVerificationParams ep = ZS_START_EMAIL_VERIFICATION_PARAMS_INIT;
+        ep.version = v;
+        ep.email_address = "jane@example.com";
+        ep.locale = "En";
+        ep.redirect_success = "https://example.com/ok";
+        ep.redirect_failure = "https://example.com/fail";
+        ZsEmailSession *es = NULL;
+        EXPECT_ERR(zs_start_email_verification(g_client, &ep, &es, &err), err, ZS_ERR_INVALID_ARGUMENT, "params",
+                   "email version");
+        ZsOtpOptions oo = ZS_OTP_OPTIONS_INIT;
+        oo.version = v;
+        ZsOtp *otp = (ZsOtp *)&g_passed;
+        EXPECT_ERR(zs_otp_new("0123456789abcdef", 16, &oo, &otp, &err), err, ZS_ERR_INVALID_ARGUMENT, "opts",
+                   "otp options version");
+        CHECK(otp == NULL);
+        ZsSendOtpParams q = ZS_SEND_OTP_PARAMS_INIT;
+        q.version = v;
+        ZsOtpSend *qs = NULL;
+        EXPECT_ERR(zs_send_otp(g_client, &q, &qs, &err), err, ZS_ERR_INVALID_ARGUMENT, "params", "send otp version");
+    }
+    CHECK(mock_requests_total() == before);
+
+    /* auth_scheme and secondary_api_key: bad values are config errors; non-UTF-8 is invalid. */
+    ZsClientOptions o = ZS_CLIENT_OPTIONS_INIT;
+    o.auth_scheme = "bearer";
+    expect_config(&o, "unknown auth_scheme", NULL);
+    o.auth_scheme = "product-key";
+    ZsClient *c = NULL;
+    EXPECT_OK(zs_client_new(&o, &c, &err), "product-key scheme");
+    zs_client_free(c);
+    o.auth_scheme = BAD_UTF8;
+    c = (ZsClient *)&g_passed;
+    EXPECT_ERR(zs_client_new(&o, &c, &err), err, ZS_ERR_INVALID_ARGUMENT, "auth_scheme", "auth_scheme utf-8");
+    CHECK(c == NULL);
+    o.auth_scheme = NULL;
+    o.secondary_api_key = SURROGATE;
+    EXPECT_ERR(zs_client_new(&o, &c, &err), err, ZS_ERR_INVALID_ARGUMENT, "secondary_api_key", "secondary utf-8");
+    o.secondary_api_key = "sk-second-SECRET\n99";
+    expect_config(&o, "secondary key with a newline inside", "SECRET");
+}
+
+/* ------------------------------------------------------------------ email flow */
+
+static void test_email_flow(void) {
+    g_group = "email";
+    ZsStartEmailVerificationParams p = ZS_START_EMAIL_VERIFICATION_PARAMS_INIT;
+    p.email_address = "jane.doe@example.com";
+    p.locale = "En";
+    p.redirect_success = "https://example.com/ok";
+    p.redirect_failure = "https://example.com/fail";
+    p.relay_state = "e-1";
+    ZsEmailSession *s = NULL;
+    ZsError *err = NULL;
+    EXPECT_OK(zs_start_email_verification(g_client, &p, &s, &err), "start");
+    if (!s) return;
+    CHECK(strlen(s->id) == 36 && !s->is_final);
+    CHECK(s->redirect_url && strstr(s->redirect_url, "/2fa-ui/2fa/email/") && strstr(s->redirect_url, s->id));
+
+    ZsEmailSessionDetails *d = NULL;
+    EXPECT_OK(zs_get_email_session(g_client, s->id, &d, &err), "get");
+    if (d) {
+        CHECK(streq(d->id, s->id) && !d->is_final);
+        CHECK(streq(d->request.email_address, "jane.doe@example.com"));
+        CHECK(streq(d->request.locale, "En"));
+        CHECK(streq(d->request.redirect_success, "https://example.com/ok"));
+        CHECK(streq(d->request.relay_state, "e-1"));
+        CHECK(d->request.webhook == NULL);
+        CHECK(d->errors == NULL && d->errors_count == 0);
+        CHECK(d->raw && d->raw[0] == '{' && strstr(d->raw, s->id));
+    }
+    zs_email_session_details_free(d);
+
+    /* Not final yet: the wait times out with the last details, owned by the error. */
+    d = (ZsEmailSessionDetails *)&g_passed;
+    ZsErrorCode rc = zs_wait_email_session(g_client, s->id, 150, 30, &d, &err);
+    CHECK(d == NULL);
+    const ZsEmailSessionDetails *last = zs_error_email_details(err);
+    CHECK(last && streq(last->id, s->id) && streq(last->status, zs_error_last_status(err)));
+    CHECK(last && last->raw && strstr(last->raw, s->id));
+    CHECK(zs_error_phone_details(err) == NULL && zs_error_sms_details(err) == NULL);
+    CHECK(err && !strstr(zs_error_message(err), "jane.doe@example.com"));
+    EXPECT_ERR(rc, err, ZS_ERR_WAIT_TIMEOUT, NULL, "email wait timeout");
+
+    /* data.errors on a read: errors[] and raw carry them. */
+    char path[160];
+    snprintf(path, sizeof path, "/_mock/sessions/%s/errors", s->id);
+    CHECK(mock_post(path, "{\"errors\":[{\"code\":\"E1\",\"description\":\"first\"},"
+                          "{\"code\":\"E2\",\"description\":\"second\"}]}") == 200);
+    d = NULL;
+    EXPECT_OK(zs_get_email_session(g_client, s->id, &d, &err), "get with errors");
+    if (d) {
+        CHECK(d->errors_count == 2);
+        if (d->errors_count == 2) {
+            CHECK(streq(d->errors[0].code, "E1") && streq(d->errors[0].description, "first"));
+            CHECK(streq(d->errors[1].code, "E2") && streq(d->errors[1].description, "second"));
+        }
+        CHECK(d->raw && strstr(d->raw, "\"errors\"") && strstr(d->raw, "second"));
+    }
+    zs_email_session_details_free(d);
+
+    /* The user plays the hosted page: ask for a code, a wrong one, the right one. */
+    http_resp page;
+    CHECK(http_call("GET", s->redirect_url, NULL, NULL, 0, &page) == 0 && page.status == 200);
+    http_resp_free(&page);
+    CHECK(page_post(s->redirect_url, "send", "", NULL) == 303);
+    char *code = last_code(s->id);
+    CHECK(code && strlen(code) == 5);
+    CHECK(page_post(s->redirect_url, "verify", "code=99999x", NULL) == 303);
+    if (code) {
+        char form[64], *location = NULL;
+        snprintf(form, sizeof form, "code=%s", code);
+        CHECK(page_post(s->redirect_url, "verify", form, &location) == 303);
+        CHECK(streq(location, "https://example.com/ok"));
+        free(location);
+    }
+    free(code);
+    d = NULL;
+    EXPECT_OK(zs_wait_email_session(g_client, s->id, 5000, 50, &d, &err), "wait finished");
+    CHECK(d && streq(d->status, "finished") && d->is_final);
+    zs_email_session_details_free(d);
+    zs_email_session_free(s);
+
+    /* Required fields: NULL locale or redirect is the core's validation error. */
+    ZsStartEmailVerificationParams q = p;
+    q.locale = NULL;
+    s = (ZsEmailSession *)&g_passed;
+    EXPECT_ERR(zs_start_email_verification(g_client, &q, &s, &err), err, ZS_ERR_VALIDATION, "locale", "no locale");
+    CHECK(s == NULL);
+    q = p;
+    q.redirect_failure = NULL;
+    EXPECT_ERR(zs_start_email_verification(g_client, &q, &s, &err), err, ZS_ERR_VALIDATION, "redirect_failure",
+               "no redirect_failure");
+    q = p;
+    q.email_address = "jane doe@example.com";
+    EXPECT_ERR(zs_start_email_verification(g_client, &q, &s, &err), err, ZS_ERR_VALIDATION, "email_address",
+               "space in address");
+
+    /* NULL and non-UTF-8 for every pointer. */
+    EXPECT_ERR(zs_start_email_verification(NULL, &p, &s, &err), err, ZS_ERR_INVALID_ARGUMENT, "client", "client");
+    EXPECT_ERR(zs_start_email_verification(g_client, NULL, &s, &err), err, ZS_ERR_INVALID_ARGUMENT, "params", "params");
+    EXPECT_ERR(zs_start_email_verification(g_client, &p, NULL, &err), err, ZS_ERR_INVALID_ARGUMENT, "out", "out");
+    const char **fields[] = {&q.email_address, &q.locale, &q.redirect_success, &q.redirect_failure,
+                             &q.relay_state, &q.webhook, &q.csrf_token};
+    const char *names[] = {"email_address", "locale", "redirect_success", "redirect_failure",
+                           "relay_state", "webhook", "csrf_token"};
+    for (int i = 0; i < 7; i++) {
+        q = p;
+        *fields[i] = i % 2 ? SURROGATE : BAD_UTF8;
+        s = (ZsEmailSession *)&g_passed;
+        EXPECT_ERR(zs_start_email_verification(g_client, &q, &s, &err), err, ZS_ERR_INVALID_ARGUMENT, names[i],
+                   names[i]);
+        CHECK(s == NULL);
+    }
+    q = p;
+    q.email_address = NULL;
+    EXPECT_ERR(zs_start_email_verification(g_client, &q, &s, &err), err, ZS_ERR_INVALID_ARGUMENT, "email_address",
+               "email NULL");
+    d = (ZsEmailSessionDetails *)&g_passed;
+    EXPECT_ERR(zs_get_email_session(g_client, NULL, &d, &err), err, ZS_ERR_INVALID_ARGUMENT, "session_id", "get id");
+    CHECK(d == NULL);
+    EXPECT_ERR(zs_get_email_session(NULL, UNKNOWN_ID, &d, &err), err, ZS_ERR_INVALID_ARGUMENT, "client", "get client");
+    EXPECT_ERR(zs_get_email_session(g_client, UNKNOWN_ID, NULL, &err), err, ZS_ERR_INVALID_ARGUMENT, "out", "get out");
+    EXPECT_ERR(zs_get_email_session(g_client, BAD_UTF8, &d, &err), err, ZS_ERR_INVALID_ARGUMENT, "session_id", "get utf8");
+    EXPECT_ERR(zs_get_email_session(g_client, UNKNOWN_ID, &d, &err), err, ZS_ERR_NOT_FOUND, NULL, "unknown id");
+    EXPECT_ERR(zs_wait_email_session(g_client, SURROGATE, 0, 0, &d, &err), err, ZS_ERR_INVALID_ARGUMENT, "session_id",
+               "wait utf8");
+    EXPECT_ERR(zs_wait_email_session(g_client, UNKNOWN_ID, 86400001, 0, &d, &err), err, ZS_ERR_VALIDATION, "timeout_ms",
+               "wait timeout over a day");
+    zs_email_session_free(NULL);
+    zs_email_session_details_free(NULL);
+
+    /* errors and raw on the SMS and phone details too. */
+    ZsSendSmsParams sp = ZS_SEND_SMS_PARAMS_INIT;
+    sp.to = "+46701234567";
+    sp.from = "ZignSec";
+    sp.message = "Your code is 12345";
+    ZsSmsSession *ss = NULL;
+    EXPECT_OK(zs_send_sms(g_client, &sp, &ss, &err), "sms for errors");
+    if (ss) {
+        snprintf(path, sizeof path, "/_mock/sessions/%s/errors", ss->id);
+        CHECK(mock_post(path, "{\"errors\":[{\"code\":\"S1\",\"description\":\"sms reason\"}]}") == 200);
+        ZsSmsSessionDetails *sd = NULL;
+        EXPECT_OK(zs_get_sms_session(g_client, ss->id, &sd, &err), "sms get with errors");
+        CHECK(sd && sd->errors_count == 1 && streq(sd->errors[0].code, "S1") &&
+              streq(sd->errors[0].description, "sms reason"));
+        CHECK(sd && sd->raw && strstr(sd->raw, "sms reason") && strstr(sd->raw, ss->id));
+        zs_sms_session_details_free(sd);
+    }
+    zs_sms_session_free(ss);
+    ZsStartPhoneVerificationParams pp = ZS_START_PHONE_VERIFICATION_PARAMS_INIT;
+    pp.phone_number = "+46703339954";
+    ZsPhoneSession *ps = NULL;
+    EXPECT_OK(zs_start_phone_verification(g_client, &pp, &ps, &err), "phone for raw");
+    if (ps) {
+        ZsPhoneSessionDetails *pd = NULL;
+        EXPECT_OK(zs_get_phone_session(g_client, ps->id, &pd, &err), "phone get raw");
+        CHECK(pd && pd->errors == NULL && pd->errors_count == 0 && pd->raw && strstr(pd->raw, ps->id));
+        zs_phone_session_details_free(pd);
+    }
+    zs_phone_session_free(ps);
+}
+
+/* ------------------------------------------------------------------ normalize_phone */
+
+static void test_vectors_phone_numbers(void) {
+    g_group = "vectors/phone_numbers";
+    char *text = NULL;
+    jval *doc = load_vectors("phone_numbers.json", &text);
+    const jval *cases = jget(doc, "cases");
+    int ran = 0, skipped = 0;
+    for (size_t i = 0; cases && i < cases->n; i++) {
+        const jval *c = cases->items[i];
+        const char *name = jstr(jget(c, "name"));
+        const jval *nv = jget(c, "number");
+        if (!nv || nv->type != J_STR || strlen(nv->str) != nv->len) { skipped++; continue; }
+        const char *number = nv->str;
+        const char *region = jstr(jget(c, "default_region"));
+        char *e164 = (char *)&g_passed;
+        ZsError *err = NULL;
+        ZsErrorCode rc = zs_normalize_phone(number, region, &e164, &err);
+        ran++;
+        if (streq(jstr(jget(c, "expect")), "ok")) {
+            CHECKF(rc == ZS_OK && streq(e164, jstr(jget(c, "e164"))), "%s: %s -> %s (%s)", name, number,
+                   rc == ZS_OK ? e164 : "error", s_or(zs_error_message(err)));
+            zs_error_free(err);
+            if (rc == ZS_OK) zs_string_free(e164);
+        } else {
+            CHECKF(e164 == NULL, "%s: out not cleared", name);
+            /* The message never holds the (trimmed) number when it is longer than 4. */
+            size_t n = strlen(number);
+            const char *b = number, *e = number + n;
+            while (b < e && (*b == ' ' || *b == '\t' || *b == '\n' || *b == '\r')) b++;
+            while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r')) e--;
+            if (err && e - b > 4) {
+                char *trimmed = strndup(b, (size_t)(e - b));
+                CHECKF(!strstr(zs_error_message(err), trimmed), "%s: the number leaked", name);
+                free(trimmed);
+            }
+            EXPECT_ERR(rc, err, ZS_ERR_VALIDATION, jstr(jget(c, "field")), name);
+        }
+    }
+    printf("  phone_numbers: %d cases run, %d holding NUL skipped\n", ran, skipped);
+    CHECK(ran > 20);
+    ZsError *err = NULL;
+    char *out = (char *)&g_passed;
+    EXPECT_ERR(zs_normalize_phone(NULL, "SE", &out, &err), err, ZS_ERR_INVALID_ARGUMENT, "number", "number NULL");
+    CHECK(out == NULL);
+    EXPECT_ERR(zs_normalize_phone(BAD_UTF8, NULL, &out, &err), err, ZS_ERR_INVALID_ARGUMENT, "number", "number utf8");
+    EXPECT_ERR(zs_normalize_phone("0701234567", SURROGATE, &out, &err), err, ZS_ERR_INVALID_ARGUMENT,
+               "default_region", "region utf8");
+    EXPECT_ERR(zs_normalize_phone("0701234567", "SE", NULL, &err), err, ZS_ERR_INVALID_ARGUMENT, "e164_out", "out NULL");
+    json_free(doc);
+    free(text);
+}
+
+/* ------------------------------------------------------------------ one-time codes */
+
+static const char *reason_name(ZsOtpReason r) { return zs_otp_reason_name((int)r); }
+
+/* The typed code for a vector's form (tests/vectors/README.md). */
+static void typed_code(const char *form, const char *c, char *out, size_t cap) {
+    size_t n = strlen(c);
+    if (streq(form, "$right")) snprintf(out, cap, "%s", c);
+    else if (streq(form, "$right_spaced")) {
+        size_t k = 0;
+        for (size_t i = 0; i < n && k + 2 < cap; i++) {
+            out[k++] = c[i];
+            if (i % 2 == 1) out[k++] = ' ';
+        }
+        out[k] = 0;
+    } else if (streq(form, "$right_hyphenated")) snprintf(out, cap, "%.3s-%s", c, c + 3);
+    else if (streq(form, "$right_padded")) snprintf(out, cap, " %s ", c);
+    else if (streq(form, "$wrong")) {
+        snprintf(out, cap, "%s", c);
+        out[n - 1] = (char)('0' + (out[n - 1] - '0' + 1) % 10);
+    } else if (streq(form, "$right_plus_digit")) snprintf(out, cap, "%s0", c);
+    else if (streq(form, "$right_minus_digit")) snprintf(out, cap, "%.*s", (int)(n - 1), c);
+    else if (streq(form, "$right_with_letter")) {
+        snprintf(out, cap, "%s", c);
+        out[n - 1] = 'x';
+    } else snprintf(out, cap, "%s", form);
+}
+
+static ZsOtp *otp_from(const char *secret, const jval *opts, ZsErrorCode *rc_out, ZsError **err) {
+    ZsOtpOptions o = ZS_OTP_OPTIONS_INIT;
+    int64_t v;
+    if (jint(jget(opts, "digits"), &v)) o.digits = (uint32_t)v;
+    if (jint(jget(opts, "ttl_ms"), &v)) o.ttl_ms = (uint64_t)v;
+    if (jint(jget(opts, "max_attempts"), &v)) o.max_attempts = (uint32_t)v;
+    ZsOtp *otp = NULL;
+    *rc_out = zs_otp_new(secret, strlen(secret), &o, &otp, err);
+    return otp;
+}
+
+static void test_vectors_otp(void) {
+    g_group = "vectors/otp";
+    char *text = NULL;
+    jval *doc = load_vectors("otp.json", &text);
+    const char *secret = jstr(jget(doc, "secret"));
+    const char *other_secret = jstr(jget(doc, "other_secret"));
+    const char *to = jstr(jget(doc, "to"));
+    int64_t t0 = 0;
+    CHECK(jint(jget(doc, "t0_ms"), &t0));
+    const jval *reasons = jget(doc, "reasons");
+    for (size_t i = 0; reasons && i < reasons->n; i++) CHECK(streq(zs_otp_reason_name((int)i), jstr(reasons->items[i])));
+    CHECK(streq(zs_otp_reason_name(99), "unknown") && streq(zs_otp_reason_name(-1), "unknown"));
+
+    int ran = 0, skipped_zero = 0;
+    const jval *oc = jget(doc, "option_cases");
+    for (size_t i = 0; oc && i < oc->n; i++) {
+        const jval *c = oc->items[i];
+        const char *name = jstr(jget(c, "name"));
+        int64_t d = 0, t = 0, m = 0;
+        jint(jget(c, "digits"), &d);
+        jint(jget(c, "ttl_ms"), &t);
+        jint(jget(c, "max_attempts"), &m);
+        if (d == 0 || t == 0 || m == 0) { skipped_zero++; continue; } /* 0 is C's "unset" */
+        if (d < 0 || t < 0 || m < 0 || d > UINT32_MAX || m > UINT32_MAX) { skipped_zero++; continue; }
+        ZsError *err = NULL;
+        ZsErrorCode rc;
+        ZsOtp *otp = otp_from(jstr(jget(c, "secret")), c, &rc, &err);
+        ran++;
+        if (streq(jstr(jget(c, "expect")), "ok")) {
+            EXPECT_OK(rc, name);
+            CHECK(otp != NULL);
+        } else {
+            CHECK(otp == NULL);
+            EXPECT_ERR(rc, err, ZS_ERR_CONFIG, jstr(jget(c, "option")), name);
+        }
+        zs_otp_free(otp);
+    }
+
+    const jval *flows = jget(doc, "flows");
+    for (size_t i = 0; flows && i < flows->n; i++) {
+        const jval *f = flows->items[i];
+        const char *name = jstr(jget(f, "name"));
+        ZsError *err = NULL;
+        ZsErrorCode rc;
+        ZsOtp *otp = otp_from(secret, jget(f, "options"), &rc, &err);
+        EXPECT_OK(rc, name);
+        ZsOtp *other = otp_from(other_secret, jget(f, "options"), &rc, &err);
+        EXPECT_OK(rc, name);
+        char *code = NULL, *issued = NULL;
+        EXPECT_OK(zs_otp__issue_at(otp, to, t0, &code, &issued, &err), name);
+        if (!otp || !other || !code || !issued) {
+            zs_otp_free(otp); zs_otp_free(other); zs_otp_code_free(code); zs_string_free(issued);
+            continue;
+        }
+        char *latest = xstrdup(issued);
+        const jval *steps = jget(f, "steps");
+        for (size_t k = 0; steps && k < steps->n; k++) {
+            const jval *st = steps->items[k];
+            char typed[64], ch[1024];
+            typed_code(jstr(jget(st, "code")), code, typed, sizeof typed);
+            const char *form = jstr(jget(st, "challenge"));
+            size_t ln = strlen(latest);
+            if (streq(form, "issued")) snprintf(ch, sizeof ch, "%s", issued);
+            else if (streq(form, "tampered_first")) { snprintf(ch, sizeof ch, "%s", latest); ch[0] = ch[0] == 'A' ? 'B' : 'A'; }
+            else if (streq(form, "tampered_last")) { snprintf(ch, sizeof ch, "%s", latest); ch[ln - 1] = ch[ln - 1] == 'A' ? 'B' : 'A'; }
+            else if (streq(form, "truncated")) snprintf(ch, sizeof ch, "%.*s", (int)(ln - 1), latest);
+            else if (streq(form, "extended")) snprintf(ch, sizeof ch, "%sA", latest);
+            else if (streq(form, "empty")) ch[0] = 0;
+            else snprintf(ch, sizeof ch, "%s", latest);
+            int64_t after = 0;
+            jint(jget(st, "after_ms"), &after);
+            const ZsOtp *by = streq(jstr(jget(st, "secret")), "other") ? other : otp;
+            ZsOtpCheck *chk = NULL;
+            EXPECT_OK(zs_otp__check_at(by, ch, typed, jstr(jget(st, "to")), t0 + after, &chk, &err), name);
+            if (!chk) continue;
+            const jval *want = jget(st, "expect");
+            int64_t left = -1;
+            jint(jget(want, "attempts_left"), &left);
+            const jval *wok = jget(want, "ok");
+            CHECKF(wok && chk->ok == wok->boolean && streq(reason_name(chk->reason), jstr(jget(want, "reason"))) &&
+                       (int64_t)chk->attempts_left == left,
+                   "%s step %zu: got ok=%d reason=%s left=%u, want reason %s left %lld", name, k, chk->ok,
+                   reason_name(chk->reason), chk->attempts_left, s_or(jstr(jget(want, "reason"))), (long long)left);
+            CHECK(chk->ok == (chk->reason == ZS_OTP_OK));
+            if (chk->reason != ZS_OTP_INVALID) {
+                free(latest);
+                latest = xstrdup(chk->challenge);
+            }
+            zs_otp_check_free(chk);
+            ran++;
+        }
+        free(latest);
+        zs_otp_code_free(code);
+        zs_string_free(issued);
+        zs_otp_free(otp);
+        zs_otp_free(other);
+    }
+    printf("  otp: %d option cases and checks run, %d option cases with 0 (C's unset) skipped\n", ran, skipped_zero);
+    CHECK(ran > 50);
+    json_free(doc);
+    free(text);
+}
+
+static void test_otp_api(void) {
+    g_group = "otp";
+    ZsError *err = NULL;
+    const char *secret = "a-server-side-secret-of-32-bytes";
+    ZsOtp *otp = NULL;
+    EXPECT_OK(zs_otp_new(secret, strlen(secret), NULL, &otp, &err), "new, default options");
+    if (!otp) return;
+    char *code = (char *)&g_passed, *challenge = (char *)&g_passed;
+    EXPECT_OK(zs_otp_issue(otp, "+46701234567", &code, &challenge, &err), "issue");
+    CHECK(code && strlen(code) == 6 && challenge && strlen(challenge) > 20);
+    ZsOtpCheck *chk = NULL;
+    EXPECT_OK(zs_otp_check(otp, challenge, code, "+46701234567", &chk, &err), "check");
+    CHECK(chk && chk->ok && chk->reason == ZS_OTP_OK && chk->attempts_left == 0 && chk->challenge);
+    zs_otp_check_free(chk);
+    chk = NULL;
+    EXPECT_OK(zs_otp_check(otp, challenge, "000000x", "+46701234568", &chk, &err), "check other recipient");
+    CHECK(chk && !chk->ok && chk->reason == ZS_OTP_INVALID);
+    zs_otp_check_free(chk);
+
+    /* NULL and non-UTF-8 for every pointer; out-params cleared. */
+    ZsOtp *o2 = (ZsOtp *)&g_passed;
+    EXPECT_ERR(zs_otp_new(NULL, 16, NULL, &o2, &err), err, ZS_ERR_INVALID_ARGUMENT, "secret", "secret NULL");
+    CHECK(o2 == NULL);
+    EXPECT_ERR(zs_otp_new(secret, strlen(secret), NULL, NULL, &err), err, ZS_ERR_INVALID_ARGUMENT, "out", "out NULL");
+    EXPECT_ERR(zs_otp_new("short", 5, NULL, &o2, &err), err, ZS_ERR_CONFIG, "secret", "short secret");
+    /* A secret need not be text. */
+    EXPECT_OK(zs_otp_new("\xff\xfe\0\x01\xff\xfe\0\x01\xff\xfe\0\x01\xff\xfe\0\x01", 16, NULL, &o2, &err), "binary secret");
+    zs_otp_free(o2);
+    char *c2 = (char *)&g_passed, *h2 = (char *)&g_passed;
+    EXPECT_ERR(zs_otp_issue(NULL, "+46701234567", &c2, &h2, &err), err, ZS_ERR_INVALID_ARGUMENT, "otp", "issue otp");
+    CHECK(c2 == NULL && h2 == NULL);
+    EXPECT_ERR(zs_otp_issue(otp, NULL, &c2, &h2, &err), err, ZS_ERR_INVALID_ARGUMENT, "to", "issue to NULL");
+    EXPECT_ERR(zs_otp_issue(otp, BAD_UTF8, &c2, &h2, &err), err, ZS_ERR_INVALID_ARGUMENT, "to", "issue to utf8");
+    EXPECT_ERR(zs_otp_issue(otp, "0701234567", &c2, &h2, &err), err, ZS_ERR_VALIDATION, "to", "issue to not E.164");
+    EXPECT_ERR(zs_otp_issue(otp, "+46701234567", NULL, &h2, &err), err, ZS_ERR_INVALID_ARGUMENT, "code_out", "code_out");
+    EXPECT_ERR(zs_otp_issue(otp, "+46701234567", &c2, NULL, &err), err, ZS_ERR_INVALID_ARGUMENT, "challenge_out",
+               "challenge_out");
+    chk = (ZsOtpCheck *)&g_passed;
+    EXPECT_ERR(zs_otp_check(NULL, challenge, code, "+46701234567", &chk, &err), err, ZS_ERR_INVALID_ARGUMENT, "otp", "c otp");
+    CHECK(chk == NULL);
+    EXPECT_ERR(zs_otp_check(otp, NULL, code, "+46701234567", &chk, &err), err, ZS_ERR_INVALID_ARGUMENT, "challenge", "c ch");
+    EXPECT_ERR(zs_otp_check(otp, challenge, SURROGATE, "+46701234567", &chk, &err), err, ZS_ERR_INVALID_ARGUMENT, "code",
+               "c code");
+    EXPECT_ERR(zs_otp_check(otp, challenge, code, BAD_UTF8, &chk, &err), err, ZS_ERR_INVALID_ARGUMENT, "to", "c to");
+    EXPECT_ERR(zs_otp_check(otp, challenge, code, "+46701234567", NULL, &err), err, ZS_ERR_INVALID_ARGUMENT, "out", "c out");
+    zs_otp_code_free(code);
+    zs_string_free(challenge);
+
+    /* send_otp through the gateway: the SMS carries the code, the challenge checks it. */
+    int64_t before = mock_requests_total();
+    ZsSendOtpParams p = ZS_SEND_OTP_PARAMS_INIT;
+    p.otp = otp;
+    p.to = "+46701234567";
+    p.from = "ZignSec";
+    p.message_template = "Your ZignSec code: {code}";
+    p.relay_state = "otp-1";
+    ZsOtpSend *sent = NULL;
+    EXPECT_OK(zs_send_otp(g_client, &p, &sent, &err), "send_otp");
+    CHECK(mock_requests_total() == before + 1);
+    if (sent) {
+        CHECK(strlen(sent->session.id) == 36 && sent->challenge && strlen(sent->challenge) > 20);
+        char path[128], *mtext = NULL;
+        snprintf(path, sizeof path, "/_mock/sessions/%s", sent->session.id);
+        jval *state = mock_get_json(path, &mtext);
+        const char *raw = state ? state->raw : NULL;
+        const char *at = raw ? strstr(raw, "Your ZignSec code: ") : NULL;
+        CHECK(at != NULL);
+        if (at) {
+            char typed[16];
+            snprintf(typed, sizeof typed, "%.6s", at + strlen("Your ZignSec code: "));
+            chk = NULL;
+            EXPECT_OK(zs_otp_check(otp, sent->challenge, typed, "+46701234567", &chk, &err), "check sent code");
+            CHECK(chk && chk->ok);
+            zs_otp_check_free(chk);
+        }
+        json_free(state);
+        free(mtext);
+    }
+    zs_otp_send_free(sent);
+    ZsSendOtpParams q = p;
+    q.message_template = "no placeholder";
+    sent = (ZsOtpSend *)&g_passed;
+    ZsErrorCode rc = zs_send_otp(g_client, &q, &sent, &err);
+    CHECK(sent == NULL && zs_error_maybe_sent(err) == ZS_MAYBE_SENT_NO);
+    EXPECT_ERR(rc, err, ZS_ERR_VALIDATION, "template", "template without {code}");
+    q = p;
+    q.otp = NULL;
+    EXPECT_ERR(zs_send_otp(g_client, &q, &sent, &err), err, ZS_ERR_INVALID_ARGUMENT, "otp", "send otp NULL");
+    EXPECT_ERR(zs_send_otp(NULL, &p, &sent, &err), err, ZS_ERR_INVALID_ARGUMENT, "client", "send client NULL");
+    EXPECT_ERR(zs_send_otp(g_client, NULL, &sent, &err), err, ZS_ERR_INVALID_ARGUMENT, "params", "send params NULL");
+    EXPECT_ERR(zs_send_otp(g_client, &p, NULL, &err), err, ZS_ERR_INVALID_ARGUMENT, "out", "send out NULL");
+    const char **fields[] = {&q.to, &q.from, &q.message_template, &q.relay_state, &q.webhook};
+    const char *names[] = {"to", "from", "template", "relay_state", "webhook"};
+    for (int i = 0; i < 5; i++) {
+        q = p;
+        *fields[i] = i % 2 ? SURROGATE : BAD_UTF8;
+        EXPECT_ERR(zs_send_otp(g_client, &q, &sent, &err), err, ZS_ERR_INVALID_ARGUMENT, names[i], names[i]);
+    }
+    CHECK(mock_requests_total() == before + 1);
+    zs_otp_free(otp);
+    zs_otp_free(NULL);
+    zs_otp_check_free(NULL);
+    zs_otp_send_free(NULL);
+    zs_otp_code_free(NULL);
+}
+
+/* ------------------------------------------------------------------ auth schemes (own gateways) */
+
+/* Start the offline gateway binary with `keys` and `scheme`; its URL into `url`. */
+static pid_t spawn_mock(const char *const *keys, size_t nkeys, const char *scheme, char *url, size_t cap) {
+    const char *bin = getenv("ZIGNSEC_MOCK_BIN");
+    char fallback[1024];
+    if (!bin) {
+        snprintf(fallback, sizeof fallback, "target/%s/debug/zignsec-mock", ZS_TEST_HOST);
+        bin = fallback;
+    }
+    int fds[2];
+    if (pipe(fds) != 0) return -1;
+    const char *argv[16];
+    size_t n = 0;
+    argv[n++] = bin;
+    argv[n++] = "--port";
+    argv[n++] = "0";
+    for (size_t i = 0; i < nkeys && n < 12; i++) {
+        argv[n++] = "--api-key";
+        argv[n++] = keys[i];
+    }
+    argv[n++] = "--auth-scheme";
+    argv[n++] = scheme;
+    argv[n] = NULL;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        close(fds[1]);
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    FILE *f = fdopen(fds[0], "r");
+    char line[256] = "";
+    if (!f || !fgets(line, sizeof line, f)) line[0] = 0;
+    if (f) fclose(f);
+    else close(fds[0]);
+    line[strcspn(line, "\r\n")] = 0;
+    if (strncmp(line, "listening on ", 13)) {
+        if (pid > 0) { kill(pid, SIGTERM); waitpid(pid, NULL, 0); }
+        return -1;
+    }
+    snprintf(url, cap, "%s", line + 13);
+    return pid;
+}
+
+static void test_vectors_auth(void) {
+    g_group = "vectors/auth";
+    char *text = NULL;
+    jval *doc = load_vectors("auth.json", &text);
+    const jval *cases = jget(doc, "cases");
+    int ran = 0;
+    for (size_t i = 0; cases && i < cases->n; i++) {
+        const jval *c = cases->items[i];
+        const char *name = jstr(jget(c, "name"));
+        const jval *mk = jget(c, "mock"), *keys = jget(mk, "api_keys"), *cl = jget(c, "client"),
+                   *ex = jget(c, "expect");
+        const char *kv[4];
+        size_t nk = 0;
+        for (size_t k = 0; keys && k < keys->n && k < 4; k++) kv[nk++] = jstr(keys->items[k]);
+        char url[256];
+        pid_t pid = spawn_mock(kv, nk, jstr(jget(mk, "auth_scheme")), url, sizeof url);
+        CHECKF(pid > 0, "%s: the gateway did not start", name);
+        if (pid <= 0) continue;
+        mock_init(url);
+        ZsClientOptions o = ZS_CLIENT_OPTIONS_INIT;
+        o.base_url = url;
+        o.api_key = jstr(jget(cl, "api_key"));
+        o.secondary_api_key = jstr(jget(cl, "secondary_api_key"));
+        o.auth_scheme = jstr(jget(cl, "auth_scheme"));
+        int64_t mr;
+        if (jint(jget(cl, "max_retries"), &mr)) o.max_retries = (int32_t)mr;
+        ZsClient *client = NULL;
+        ZsError *err = NULL;
+        EXPECT_OK(zs_client_new(&o, &client, &err), name);
+        ZsSendSmsParams p = ZS_SEND_SMS_PARAMS_INIT;
+        p.to = "+46701234567";
+        p.from = "ZignSec";
+        p.message = "Your code is 12345";
+        const char *kind = jstr(jget(ex, "kind"));
+        int64_t want1 = -1, want2 = -1;
+        jint(jget(ex, "first_call_requests"), &want1);
+        jint(jget(ex, "second_call_requests"), &want2);
+        for (int call = 0; client && call < (streq(kind, "ok") ? 2 : 1); call++) {
+            int64_t before = mock_requests_total();
+            ZsSmsSession *s = NULL;
+            ZsErrorCode rc = zs_send_sms(client, &p, &s, &err);
+            int64_t made = mock_requests_total() - before;
+            CHECKF(made == (call ? want2 : want1), "%s call %d: %lld requests", name, call + 1, (long long)made);
+            if (err) {
+                for (size_t k = 0; k < nk; k++) CHECKF(!strstr(zs_error_message(err), kv[k]), "%s: a key leaked", name);
+                if (o.api_key) CHECK(!strstr(zs_error_message(err), o.api_key));
+                if (o.secondary_api_key) CHECK(!strstr(zs_error_message(err), o.secondary_api_key));
+                const char *b = zs_error_body(err);
+                if (b && o.api_key) CHECK(!strstr(b, o.api_key));
+            }
+            if (streq(kind, "ok")) EXPECT_OK(rc, name);
+            else EXPECT_ERR(rc, err, ZS_ERR_AUTHENTICATION, NULL, name);
+            zs_sms_session_free(s);
+        }
+        zs_client_free(client);
+        kill(pid, SIGTERM);
+        waitpid(pid, NULL, 0);
+        ran++;
+    }
+    mock_init(g_mock_url);
+    CHECK(ran == (int)(cases ? cases->n : 0) && ran >= 10);
+    json_free(doc);
+    free(text);
+}
+
 /* ------------------------------------------------------------------ threads */
 
 #define THREADS 8
@@ -1283,7 +1984,7 @@ static void *thread_main(void *arg) {
     for (int i = 0; i < ROUNDS; i++) {
         char relay[64];
         snprintf(relay, sizeof relay, "thread-%d-round-%d", r->index, i);
-        ZsSendSmsParams p = {"+46701234567", "Your code is 12345", "ZignSec", 0, relay, NULL};
+        ZsSendSmsParams p = {ZS_SEND_SMS_PARAMS_VERSION, "+46701234567", "Your code is 12345", "ZignSec", 0, relay, NULL};
         ZsSmsSession *s = NULL;
         ZsError *err = NULL;
         if (zs_send_sms(g_client, &p, &s, &err) != ZS_OK) {
@@ -1391,6 +2092,12 @@ int main(int argc, char **argv) {
         {"vectors/gateway_errors", test_vectors_gateway_errors},
         {"vectors/seeds", test_vectors_seeds},
         {"vectors/bad_inputs", test_vectors_bad_inputs},
+        {"versions", test_versioned_structs},
+        {"email", test_email_flow},
+        {"vectors/phone_numbers", test_vectors_phone_numbers},
+        {"vectors/otp", test_vectors_otp},
+        {"otp", test_otp_api},
+        {"vectors/auth", test_vectors_auth},
         {"threads", test_threads},
     };
     for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {

@@ -86,8 +86,7 @@ int main(void) {
     printf("libzignsec %s\n", zs_version());
 
     /* A client from ZIGNSEC_API_KEY / ZIGNSEC_BASE_URL; share it between threads. */
-    ZsClientOptions opts = {0};
-    opts.max_retries = -1; /* -1: ZIGNSEC_MAX_RETRIES or the default, 2 */
+    ZsClientOptions opts = ZS_CLIENT_OPTIONS_INIT; /* every field unset: env, then defaults */
     ZsClient *client = NULL;
     if ((rc = zs_client_new(&opts, &client, &err)) != ZS_OK) die("zs_client_new", rc, err);
 
@@ -97,7 +96,7 @@ int main(void) {
     if ((rc = zs_sms_parts(message, &parts, &err)) != ZS_OK) die("zs_sms_parts", rc, err);
     printf("message: %u %s part(s)\n", parts.parts, zs_sms_encoding_name(parts.encoding));
 
-    ZsSendSmsParams sms = {0};
+    ZsSendSmsParams sms = ZS_SEND_SMS_PARAMS_INIT;
     sms.to = "+46701234567";
     sms.from = "ZignSec";
     sms.message = message;
@@ -115,7 +114,7 @@ int main(void) {
     zs_sms_session_free(session);
 
     /* 2. A phone verification: the user types the code on the hosted page. */
-    ZsStartPhoneVerificationParams phone = {0};
+    ZsStartPhoneVerificationParams phone = ZS_START_PHONE_VERIFICATION_PARAMS_INIT;
     phone.phone_number = "+46703339954";
     phone.locale = "En";
     phone.redirect_success = "https://example.com/verified";
