@@ -1,5 +1,6 @@
-//! The blocking client: the async client driven on a runtime of its own, one per
-//! process.
+//! The blocking client: each call runs on the calling thread, on a current-thread
+//! runtime of the client's (one per process), with a pool of its own; the async face
+//! (`as_async`, `runtime_handle`) keeps a multi-thread runtime and its own pool.
 
 use std::fmt;
 use std::future::Future;
@@ -17,8 +18,14 @@ use crate::models::{
 };
 use crate::process::PerProcess;
 
-/// The runtime a blocking [`Client`] runs on, one per process (see [`PerProcess`]).
-struct RuntimeOwner(PerProcess<IoRuntime>);
+/// A blocking [`Client`]'s two runtimes, one of each per process (see [`PerProcess`]).
+struct Runtimes {
+    /// Current-thread: driven by whichever calling thread is inside a call, so a
+    /// sequential caller does its own I/O with no thread hop.
+    caller: PerProcess<IoRuntime>,
+    /// Multi-thread, for the async face; started on first use.
+    io: PerProcess<IoRuntime>,
+}
 
 /// A tokio runtime that, when dropped outside any runtime, waits briefly for its
 /// threads to end (joined, not detached: a detached thread still running when the
@@ -29,14 +36,30 @@ struct IoRuntime(Option<Runtime>);
 const RUNTIME_SHUTDOWN_WAIT: Duration = Duration::from_millis(500);
 
 impl IoRuntime {
-    fn start() -> Result<IoRuntime> {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("zignsec-io")
+    fn start_multi_thread() -> Result<IoRuntime> {
+        Self::start(
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_name("zignsec-io"),
+        )
+    }
+
+    fn start_current_thread() -> Result<IoRuntime> {
+        Self::start(tokio::runtime::Builder::new_current_thread().thread_name("zignsec-io"))
+    }
+
+    fn start(builder: &mut tokio::runtime::Builder) -> Result<IoRuntime> {
+        builder
             .enable_all()
             .build()
             .map(|rt| IoRuntime(Some(rt)))
             .map_err(|e| Error::config(format!("could not start the I/O runtime: {e}")))
+    }
+
+    fn runtime(&self) -> Result<&Runtime> {
+        self.0
+            .as_ref()
+            .ok_or_else(|| Error::config("the client's runtime is gone"))
     }
 }
 
@@ -54,25 +77,51 @@ impl Drop for IoRuntime {
     }
 }
 
-impl RuntimeOwner {
-    /// This process's runtime: the one built with the client, or in a forked child
-    /// a new one (the parent's threads do not exist there).
-    fn runtime(&self) -> Result<&Runtime> {
-        self.0
-            .get_or_try_init(IoRuntime::start)?
-            .0
-            .as_ref()
-            .ok_or_else(|| Error::config("the client's runtime is gone"))
+impl Runtimes {
+    /// This process's runtime for blocking calls (in a forked child, a new one).
+    fn caller(&self) -> Result<&Runtime> {
+        self.caller
+            .get_or_try_init(IoRuntime::start_current_thread)?
+            .runtime()
+    }
+
+    /// This process's runtime for the async face (in a forked child, a new one).
+    fn io(&self) -> Result<&Runtime> {
+        self.io
+            .get_or_try_init(IoRuntime::start_multi_thread)?
+            .runtime()
     }
 }
 
+/// Before a call touches the pool, let the runtime take in the socket events that
+/// arrived while no thread was driving it, and run the connection tasks they wake.
+///
+/// On a current-thread runtime nothing polls an idle pooled connection, so a close
+/// by the gateway (a FIN) waits, unread, in the kernel. Without this step the next
+/// call would check that connection out, write its request onto it and only then
+/// read the EOF: a send that fails with `maybe_sent`. The yielding task runs on the
+/// thread that drives the runtime; tokio defers its wake-up to after the driver's
+/// next poll for events, and the connection tasks those events wake are queued
+/// ahead of it. A connection task polls its read side before it takes a request,
+/// so it sees the EOF and closes; the pool then skips it, and a request already
+/// handed to it comes back unsent and is retried on a fresh connection. A spawned
+/// task (not a `yield_now` in the call itself) also covers a thread whose call runs
+/// while another thread is driving the runtime.
+async fn settle_idle_connections() {
+    let _ = tokio::spawn(tokio::task::yield_now()).await;
+}
+
 /// The blocking client: every call waits for its answer. Thread-safe and cheap to
-/// clone; clones share one connection pool and one I/O runtime. Build it once and
-/// share it.
+/// clone; clones share one connection pool and one runtime. Build it once and
+/// share it. Calls run on the calling thread; calls from many threads at once take
+/// turns driving the I/O of all of them.
 #[derive(Clone)]
 pub struct Client {
+    /// The async face, on the multi-thread runtime.
     inner: AsyncClient,
-    runtime: Arc<RuntimeOwner>,
+    /// The same client with its own pool, used only on the current-thread runtime.
+    direct: AsyncClient,
+    runtimes: Arc<Runtimes>,
 }
 
 impl fmt::Debug for Client {
@@ -90,11 +139,17 @@ impl fmt::Debug for Client {
 impl ClientBuilder {
     /// Build a blocking [`Client`].
     pub fn build(self) -> Result<Client> {
-        let inner = AsyncClient::from_settings(self.resolve()?)?;
-        let runtime = IoRuntime::start()?;
+        // The pool built (and its options checked) here is the blocking calls' one.
+        let direct = AsyncClient::from_settings(self.resolve()?)?;
+        let inner = direct.sibling();
+        let caller = IoRuntime::start_current_thread()?;
         Ok(Client {
             inner,
-            runtime: Arc::new(RuntimeOwner(PerProcess::new(runtime))),
+            direct,
+            runtimes: Arc::new(Runtimes {
+                caller: PerProcess::new(caller),
+                io: PerProcess::empty(),
+            }),
         })
     }
 
@@ -115,24 +170,80 @@ impl Client {
         ClientBuilder::new().build()
     }
 
-    /// The asynchronous client this one drives (same pool, same options).
+    /// The asynchronous face of this client: same options and keys, run on
+    /// [`runtime_handle`](Self::runtime_handle). It has a pool of its own (a
+    /// connection belongs to the runtime that opened it), built on its first call.
     pub fn as_async(&self) -> &AsyncClient {
         &self.inner
     }
 
-    /// The runtime this client's I/O runs on in this process, for bindings that
-    /// bridge to their own event loops. In a forked child it is a fresh runtime.
+    /// The multi-thread runtime of the async face ([`as_async`](Self::as_async)) in
+    /// this process, for bindings that bridge to their own event loops: tasks
+    /// spawned on it run on its own threads. Started on first use; in a forked child
+    /// it is a fresh runtime. The blocking methods do not use it.
     pub fn runtime_handle(&self) -> Option<tokio::runtime::Handle> {
-        self.runtime.runtime().ok().map(|rt| rt.handle().clone())
+        self.runtimes.io().ok().map(|rt| rt.handle().clone())
     }
 
     fn block_on<T>(&self, future: impl Future<Output = Result<T>>) -> Result<T> {
+        let rt = self.caller_runtime()?;
+        rt.block_on(async {
+            settle_idle_connections().await;
+            future.await
+        })
+    }
+
+    fn caller_runtime(&self) -> Result<&Runtime> {
         if tokio::runtime::Handle::try_current().is_ok() {
             return Err(Error::config(
                 "the blocking zignsec::Client was called inside an async runtime; use zignsec::AsyncClient there",
             ));
         }
-        self.runtime.runtime()?.block_on(future)
+        self.runtimes.caller()
+    }
+
+    /// Run one call the way the blocking methods do (on the calling thread, with
+    /// this client's blocking pool), asking `interrupted` every `every` whether to
+    /// give up; for bindings whose callers must be able to interrupt a wait (Ctrl-C
+    /// in Python).
+    ///
+    /// `call` gets the client to call (a cheap clone of the blocking face) and
+    /// returns the call's future, e.g. `|c| async move { c.get_sms_session(&id).await }`.
+    /// `interrupted` runs on the calling thread between two stretches of the call,
+    /// while no runtime is being driven by it; when it returns `Err(e)` the call is
+    /// dropped (cancelled, as an async call is) and `Err(e)` returned. Otherwise the
+    /// call's own result comes back as `Ok(result)`.
+    pub fn block_on_interruptible<T, E, F, Fut>(
+        &self,
+        call: F,
+        every: Duration,
+        mut interrupted: impl FnMut() -> std::result::Result<(), E>,
+    ) -> std::result::Result<Result<T>, E>
+    where
+        F: FnOnce(AsyncClient) -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        let rt = match self.caller_runtime() {
+            Ok(rt) => rt,
+            Err(e) => return Ok(Err(e)),
+        };
+        let future = call(self.direct.clone());
+        let mut future = std::pin::pin!(future);
+        let mut first = true;
+        loop {
+            let stretch = rt.block_on(async {
+                if first {
+                    settle_idle_connections().await;
+                }
+                tokio::time::timeout(every, future.as_mut()).await.ok()
+            });
+            first = false;
+            match stretch {
+                Some(result) => return Ok(result),
+                // Out of the runtime: another thread can drive it while we check.
+                None => interrupted()?,
+            }
+        }
     }
 
     /// The base URL calls go to (no trailing slash).
@@ -150,25 +261,25 @@ impl Client {
 
     /// See [`AsyncClient::send_sms`].
     pub fn send_sms(&self, request: &SendSms) -> Result<SmsSession> {
-        self.block_on(self.inner.send_sms(request))
+        self.block_on(self.direct.send_sms(request))
     }
     /// See [`AsyncClient::start_phone_verification`].
     pub fn start_phone_verification(
         &self,
         request: &StartPhoneVerification,
     ) -> Result<PhoneSession> {
-        self.block_on(self.inner.start_phone_verification(request))
+        self.block_on(self.direct.start_phone_verification(request))
     }
     /// See [`AsyncClient::start_email_verification`].
     pub fn start_email_verification(
         &self,
         request: &StartEmailVerification,
     ) -> Result<EmailSession> {
-        self.block_on(self.inner.start_email_verification(request))
+        self.block_on(self.direct.start_email_verification(request))
     }
     /// See [`AsyncClient::get_email_session`].
     pub fn get_email_session(&self, session_id: &str) -> Result<EmailSessionDetails> {
-        self.block_on(self.inner.get_email_session(session_id))
+        self.block_on(self.direct.get_email_session(session_id))
     }
     /// See [`AsyncClient::wait_email_session`].
     pub fn wait_email_session(
@@ -178,17 +289,17 @@ impl Client {
         poll_interval: Option<Duration>,
     ) -> Result<EmailSessionDetails> {
         self.block_on(
-            self.inner
+            self.direct
                 .wait_email_session(session_id, timeout, poll_interval),
         )
     }
     /// See [`AsyncClient::get_sms_session`].
     pub fn get_sms_session(&self, session_id: &str) -> Result<SmsSessionDetails> {
-        self.block_on(self.inner.get_sms_session(session_id))
+        self.block_on(self.direct.get_sms_session(session_id))
     }
     /// See [`AsyncClient::get_phone_session`].
     pub fn get_phone_session(&self, session_id: &str) -> Result<PhoneSessionDetails> {
-        self.block_on(self.inner.get_phone_session(session_id))
+        self.block_on(self.direct.get_phone_session(session_id))
     }
     /// See [`AsyncClient::wait_sms_session`].
     pub fn wait_sms_session(
@@ -198,7 +309,7 @@ impl Client {
         poll_interval: Option<Duration>,
     ) -> Result<SmsSessionDetails> {
         self.block_on(
-            self.inner
+            self.direct
                 .wait_sms_session(session_id, timeout, poll_interval),
         )
     }
@@ -210,7 +321,7 @@ impl Client {
         poll_interval: Option<Duration>,
     ) -> Result<PhoneSessionDetails> {
         self.block_on(
-            self.inner
+            self.direct
                 .wait_phone_session(session_id, timeout, poll_interval),
         )
     }
