@@ -11,6 +11,8 @@ installs the peers first). Environment:
                     the machine hits them alike (default 5)
   BENCH_MEM_CALLS   calls for the second RSS reading (default 100000)
   BENCH_CONC_REPS   repetitions of the 64-concurrent-calls run (default 7)
+  BENCH_BULK_SENDS  sends per client in the bulk run (default 10000)
+  BENCH_BULK_ROUNDS rounds of the bulk run, clients taking turns (default 2)
   BENCH_SMOKE=1     tiny numbers, no BENCHMARKS.md: checks the harness works
   BENCH_OUT         where built artefacts are (default target/<triple>/bench)
 """
@@ -48,6 +50,11 @@ CONN_REPS = 1 if SMOKE else 3
 CONC_N = 64
 CONC_DELAY = 100
 CONC_REPS = env_int("BENCH_CONC_REPS", 2 if SMOKE else 7)
+BULK_SENDS = env_int("BENCH_BULK_SENDS", 200 if SMOKE else 10000)
+BULK_ROUNDS = env_int("BENCH_BULK_ROUNDS", 1 if SMOKE else 2)
+BULK_IN_FLIGHT = 64
+BULK_DELAY = 20
+BULK_WARMUP = 64 if SMOKE else 256
 IMPORT_REPS = 2 if SMOKE else 10
 CONSTRUCT_REPS = 5 if SMOKE else 100
 KEY = "bench-key"
@@ -150,6 +157,10 @@ def available(mock):
     if not ok:
         log(f"python binding not measured: {why}")
     have["python-peers"] = probe([VENV_PY, "-c", "import requests, httpx"], env)[0]
+    have["aiohttp"] = probe([VENV_PY, "-c", "import aiohttp"], env)[0]
+    have["undici"] = probe(["node", "-e", "require('undici')"], env, NODE_DIR)[0]
+    if not have["undici"]:
+        log("undici not installed (make setup-bench): no Node fetch bulk row")
     ok, why = probe(["node", "-e", "const {Client}=require('zignsec'); if(!Client) process.exit(1)"], env, NODE_DIR)
     have["node"] = ok
     if not ok:
@@ -168,7 +179,7 @@ def impls(have):
         out += [
             Impl("Rust", "core (zignsec::Client)", [RUST], "core", "binding"),
             Impl("Rust", "floor (raw TcpStream)", [RUST], "floor", "floor"),
-            Impl("Rust", "experiment: core on a current-thread runtime (proposed fix)", [RUST], "core-current-thread", "experiment"),
+            Impl("Rust", "experiment: bare AsyncClient on a current-thread runtime (no settle step)", [RUST], "core-current-thread", "experiment"),
         ]
     out.append(Impl("Python", "zignsec", py, "zignsec", "binding") if have["python"] else None)
     if have["python-peers"]:
@@ -292,6 +303,91 @@ def measure_concurrency(mock, todo):
             out[key] = {"label": i.label, "lang": i.lang, "kind": i.kind, "error": str(e)}
             log(f"concurrent {key}: {e}")
     return out
+
+
+def bulk_impls(have):
+    py = [VENV_PY, os.path.join(HERE, "python", "bench.py")]
+    node = ["node", os.path.join(HERE, "node", "bench.cjs")]
+    out = []
+    if have["rust"]:
+        out += [
+            Impl("Rust", "core Client (64 threads)", [RUST], "core-threads", "binding"),
+            Impl("Rust", "core AsyncClient (64 tokio tasks)", [RUST], "core-async", "binding"),
+            Impl("Rust", "reqwest (64 tokio tasks)", [RUST], "reqwest", "peer"),
+        ]
+    if have["python"]:
+        out += [
+            Impl("Python", "zignsec.AsyncClient (64 asyncio tasks)", py, "zignsec-async", "binding"),
+            Impl("Python", "zignsec.Client (64 threads)", py, "zignsec-threads", "binding"),
+        ]
+    if have["python-peers"]:
+        out.append(Impl("Python", "httpx.AsyncClient (64 connections)", py, "httpx-async", "peer"))
+    if have["aiohttp"]:
+        out.append(Impl("Python", "aiohttp (TCPConnector limit 64)", py, "aiohttp", "peer"))
+    if have["node"]:
+        out.append(Impl("Node", "zignsec (64 promises)", node, "zignsec", "binding"))
+    if have["undici"]:
+        out.append(Impl("Node", "fetch with an undici Agent (64 connections)", node, "fetch", "peer"))
+    if have["c"]:
+        out.append(Impl("C", "zignsec (64 pthreads, 1 client)", [C_BENCH_ZS], "zignsec", "binding"))
+    if have["c-peer"]:
+        out.append(Impl("C", "libcurl multi (64 easy handles)", [C_BENCH], "curl", "peer"))
+    return out
+
+
+def control(mock, method, path, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(f"{mock.url}{path}", data=data, method=method, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return r.read()
+
+
+def measure_bulk(mock, todo):
+    """BULK_SENDS sends per client, BULK_IN_FLIGHT at a time, the gateway answering each after BULK_DELAY ms."""
+    env = mock.env()
+    res = {i.lang + "/" + i.name: {"label": i.label, "lang": i.lang, "kind": i.kind, "runs": [], "error": None} for i in todo}
+    for r in range(BULK_ROUNDS):
+        order = todo[r % len(todo) :] + todo[: r % len(todo)]
+        for i in order:
+            key = i.lang + "/" + i.name
+            if res[key]["error"]:
+                continue
+            # A fresh gateway state per run: sessions from earlier runs are forgotten.
+            control(mock, "POST", "/_mock/reset")
+            control(mock, "POST", "/_mock/faults", {
+                "method": "POST", "path": "/core/api/sessions/two_factor_auth/sms",
+                "count": BULK_WARMUP + BULK_SENDS, "delay_ms": BULK_DELAY,
+            })
+            try:
+                j = run_json(i.cmd("bulk", BULK_SENDS, BULK_IN_FLIGHT, BULK_WARMUP), env, timeout=300)
+            except Exception as e:  # noqa: BLE001 - reported in the table
+                res[key]["error"] = str(e)[:300]
+                log(f"bulk {key}: {e}")
+                continue
+            finally:
+                control(mock, "DELETE", "/_mock/faults")
+            res[key]["runs"].append({
+                "throughput": j["ok"] / j["wall_s"] if j["wall_s"] > 0 else 0.0,
+                "cpu_us": j["cpu_s"] * 1e6 / max(1, j["sends"]),
+                "hwm": j["hwm_bytes"],
+                "ok": j["ok"],
+                "sends": j["sends"],
+            })
+        log(f"bulk round {r + 1}/{BULK_ROUNDS} done")
+    return res
+
+
+def bulk_best_peer(bulk, lang):
+    """The peer of `lang` with the highest median throughput."""
+    peers = [(k, v) for k, v in bulk.items() if v["lang"] == lang and v["kind"] == "peer" and v["runs"]]
+    if not peers:
+        return None
+    return max(peers, key=lambda kv: statistics.median(x["throughput"] for x in kv[1]["runs"]))
+
+
+def bulk_ratios(a, b, field):
+    """Per-round ratios of A's to B's figure (both ran in the same round)."""
+    return [x[field] / y[field] for x, y in zip(a["runs"], b["runs"]) if y[field] > 0]
 
 
 def measure_conns(mock, todo):
@@ -691,6 +787,47 @@ def write_report(data, path):
         else:
             add(f"| {k} | not measured: binding not built | |")
     add("")
+    add(f"## 7. Bulk sending: {BULK_SENDS} sends, {BULK_IN_FLIGHT} in flight, gateway answers after {BULK_DELAY} ms")
+    add("")
+    add(
+        f"Each client sends {BULK_SENDS} SMS (`POST /core/api/sessions/two_factor_auth/sms`, JSON body, the answer parsed) "
+        f"with {BULK_IN_FLIGHT} sends in flight at once ({BULK_IN_FLIGHT} workers pulling from one counter: threads, tasks "
+        f"or promises), after {BULK_WARMUP} warm-up sends that open the connections. The gateway's delay fault "
+        f"(`{{\"method\": \"POST\", \"delay_ms\": {BULK_DELAY}}}`) holds every answer {BULK_DELAY} ms, so the ceiling is "
+        f"{BULK_IN_FLIGHT} / {BULK_DELAY} ms = {BULK_IN_FLIGHT * 1000 // BULK_DELAY} sends/s. One process per client and round, "
+        f"{BULK_ROUNDS} round(s), clients taking turns; the gateway forgets earlier sessions before each run. *CPU per send* is "
+        "the client process's CPU time (all threads) over the timed sends; *peak RSS* is its VmHWM at the end. Ratios are "
+        "against the language's best peer (highest throughput), median over rounds of the per-round ratio."
+    )
+    add("")
+    add("| language | client | sends/s median | min | CPU µs/send median | peak RSS | ok | throughput vs best peer | CPU/send vs best peer |")
+    add("|---|---|---|---|---|---|---|---|---|")
+    for key, v in data["bulk"].items():
+        if v.get("error"):
+            add(f"| {v['lang']} | {v['label']} | error: {v['error'][:120]} | | | | | | |")
+            continue
+        if not v["runs"]:
+            continue
+        tp = [x["throughput"] for x in v["runs"]]
+        cpu = [x["cpu_us"] for x in v["runs"]]
+        hwm = max(x["hwm"] for x in v["runs"])
+        oks = all(x["ok"] == x["sends"] for x in v["runs"])
+        rt = rc = ""
+        best = bulk_best_peer(data["bulk"], v["lang"])
+        if v["kind"] == "binding" and best:
+            bk, bv = best
+            r1, r2 = bulk_ratios(v, bv, "throughput"), bulk_ratios(v, bv, "cpu_us")
+            name = bv["label"].split(" (")[0]
+            if r1:
+                rt = f"{statistics.median(r1):.2f}× ({min(r1):.2f}–{max(r1):.2f}) {name}"
+            if r2:
+                rc = f"{statistics.median(r2):.2f}× ({min(r2):.2f}–{max(r2):.2f}) {name}"
+        add(
+            f"| {v['lang']} | {v['label']} | {statistics.median(tp):.0f} | {min(tp):.0f} | {fmt(statistics.median(cpu))} | "
+            f"{mib(hwm)} | {'all' if oks else 'NO ' + str([x['ok'] for x in v['runs']])} | {rt} | {rc} |"
+        )
+    add("")
+
     if data.get("notes"):
         add("## Notes")
         add("")
@@ -796,6 +933,23 @@ def evaluate_targets(data):
                       "verdict": ok_mark(med <= 20)})
         else:
             T.append({"id": "import:" + k, "target": label, "measured": "not measured: binding not built", "verdict": "–"})
+    for key, v in data.get("bulk", {}).items():
+        if v["kind"] != "binding":
+            continue
+        name = f"bulk ≥ best peer's sends/s at ≤ its CPU/send: {v['lang']} {v['label']}"
+        best = bulk_best_peer(data["bulk"], v["lang"])
+        if v.get("error") or not v["runs"]:
+            T.append({"id": "bulk:" + key, "target": name, "measured": "error", "verdict": "**MISSED**"})
+            continue
+        if not best:
+            T.append({"id": "bulk:" + key, "target": name, "measured": "no peer measured", "verdict": "–"})
+            continue
+        r1 = statistics.median(bulk_ratios(v, best[1], "throughput"))
+        r2 = statistics.median(bulk_ratios(v, best[1], "cpu_us"))
+        oks = all(x["ok"] == x["sends"] for x in v["runs"])
+        T.append({"id": "bulk:" + key, "target": name,
+                  "measured": f"{r1:.2f}× the sends/s, {r2:.2f}× the CPU/send of {best[1]['label'].split(' (')[0]}",
+                  "verdict": ok_mark(r1 >= 1.0 and r2 <= 1.0 and oks)})
     w = sizes.get("Python wheel")
     T.append({"id": "wheel", "target": "wheel ≤ 4 MB", "measured": mib(w[1]) if w else "not measured: binding not built",
               "verdict": ok_mark(w[1] <= 4e6) if w else "–"})
@@ -818,7 +972,7 @@ def plot(data, path):
     med = [seq[k]["wall"]["median"] for k in keys]
     lo = [seq[k]["wall"]["median"] - seq[k]["wall"]["min"] for k in keys]
     hi = [seq[k]["wall"]["max"] - seq[k]["wall"]["median"] for k in keys]
-    names = [f"{labels[k]['lang']}: {labels[k]['label'].replace(' (proposed fix)', '')}" for k in keys]
+    names = [f"{labels[k]['lang']}: {labels[k]['label'].replace(' (no settle step)', '')}" for k in keys]
     a1.barh(names, med, xerr=[lo, hi], color=[colors[labels[k]["kind"]] for k in keys], capsize=3)
     a1.invert_yaxis()
     a1.set_xlabel("wall µs per call (median, min–max)")
@@ -838,7 +992,7 @@ def plot(data, path):
     a2.set_xlabel("wall ms for 64 concurrent calls (warm median; log scale)")
     a2.set_title("64 calls at once, gateway delay 100 ms")
     a2.legend(loc="upper right", fontsize=8)
-    fig.suptitle("zignsec benchmarks (blue: zignsec, orange: peers, green: raw floor, purple: proposed core fix)")
+    fig.suptitle("zignsec benchmarks (blue: zignsec, orange: peers, green: raw floor, purple: experiment)")
     fig.savefig(path, dpi=80)
     log(f"wrote {path}")
 
@@ -880,6 +1034,8 @@ def main():
         log("start-up")
         imports = measure_imports(have)
         construct = measure_construct(mock, have)
+        log("bulk sends")
+        bulk = measure_bulk(mock, bulk_impls(have))
     finally:
         mock.stop()
     data = {
@@ -896,6 +1052,7 @@ def main():
         "mem": mem,
         "imports": imports,
         "construct": construct,
+        "bulk": bulk,
         "sizes": artifact_sizes(),
         "notes": [],
     }
