@@ -93,22 +93,33 @@ impl Runtimes {
     }
 }
 
-/// Before a call touches the pool, let the runtime take in the socket events that
-/// arrived while no thread was driving it, and run the connection tasks they wake.
+/// A call as the runtime runs it: first let the runtime take in the socket events
+/// that arrived while no thread was driving it, then the call.
 ///
-/// On a current-thread runtime nothing polls an idle pooled connection, so a close
-/// by the gateway (a FIN) waits, unread, in the kernel. Without this step the next
-/// call would check that connection out, write its request onto it and only then
-/// read the EOF: a send that fails with `maybe_sent`. The yielding task runs on the
-/// thread that drives the runtime; tokio defers its wake-up to after the driver's
-/// next poll for events, and the connection tasks those events wake are queued
-/// ahead of it. A connection task polls its read side before it takes a request,
-/// so it sees the EOF and closes; the pool then skips it, and a request already
-/// handed to it comes back unsent and is retried on a fresh connection. A spawned
-/// task (not a `yield_now` in the call itself) also covers a thread whose call runs
-/// while another thread is driving the runtime.
-async fn settle_idle_connections() {
-    let _ = tokio::spawn(tokio::task::yield_now()).await;
+/// On a current-thread runtime nothing polls an idle pooled connection between
+/// calls, so a close by the gateway (a FIN) waits, unread, in the kernel. Without
+/// this step the call would check that connection out, write its request onto it
+/// and only then read the EOF: a send that fails with `maybe_sent`. The call runs
+/// as a task, so on the thread that drives the runtime; there tokio defers a
+/// `yield_now` wake-up until after the driver's next poll for events, and the
+/// connection tasks those events wake are queued ahead of it. A connection task
+/// polls its read side before it takes a request, so it sees the EOF and closes;
+/// the pool then skips it, and a request already handed to it comes back unsent
+/// and is retried on a fresh connection.
+async fn settled<F: Future>(call: F) -> F::Output {
+    tokio::task::yield_now().await;
+    call.await
+}
+
+/// The result of a call's task: a panic in the call goes on in the caller.
+fn joined<T>(outcome: std::result::Result<Result<T>, tokio::task::JoinError>) -> Result<T> {
+    match outcome {
+        Ok(result) => result,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => Err(Error::config(
+            "the call was cancelled: the client's runtime shut down",
+        )),
+    }
 }
 
 /// The blocking client: every call waits for its answer. Thread-safe and cheap to
@@ -185,12 +196,20 @@ impl Client {
         self.runtimes.io().ok().map(|rt| rt.handle().clone())
     }
 
-    fn block_on<T>(&self, future: impl Future<Output = Result<T>>) -> Result<T> {
+    /// Run `call` on this process's current-thread runtime, from the calling thread.
+    ///
+    /// The call is a task of the runtime: the thread that drives the runtime (the
+    /// caller itself, unless another thread's call is already driving it) runs it
+    /// next to the connection tasks, so a call does its own I/O without waking any
+    /// other thread, and calls from many threads share one driver instead of handing
+    /// every wake-up across threads.
+    fn run<T: Send + 'static>(
+        &self,
+        call: impl Future<Output = Result<T>> + Send + 'static,
+    ) -> Result<T> {
         let rt = self.caller_runtime()?;
-        rt.block_on(async {
-            settle_idle_connections().await;
-            future.await
-        })
+        // Spawned inside `block_on`: on the driving thread it goes on the local queue.
+        joined(rt.block_on(async { tokio::spawn(settled(call)).await }))
     }
 
     fn caller_runtime(&self) -> Result<&Runtime> {
@@ -220,28 +239,39 @@ impl Client {
         mut interrupted: impl FnMut() -> std::result::Result<(), E>,
     ) -> std::result::Result<Result<T>, E>
     where
+        T: Send + 'static,
         F: FnOnce(AsyncClient) -> Fut,
-        Fut: Future<Output = Result<T>>,
+        Fut: Future<Output = Result<T>> + Send + 'static,
     {
         let rt = match self.caller_runtime() {
             Ok(rt) => rt,
             Err(e) => return Ok(Err(e)),
         };
-        let future = call(self.direct.clone());
-        let mut future = std::pin::pin!(future);
-        let mut first = true;
+        let mut pending = Some(call(self.direct.clone()));
+        let mut task: Option<tokio::task::JoinHandle<Result<T>>> = None;
         loop {
             let stretch = rt.block_on(async {
-                if first {
-                    settle_idle_connections().await;
+                if let Some(call) = pending.take() {
+                    task = Some(tokio::spawn(settled(call)));
                 }
-                tokio::time::timeout(every, future.as_mut()).await.ok()
+                match task.as_mut() {
+                    Some(t) => tokio::time::timeout(every, t).await.ok(),
+                    None => Some(Ok(Err(Error::config("the call was not started")))),
+                }
             });
-            first = false;
             match stretch {
-                Some(result) => return Ok(result),
+                Some(outcome) => return Ok(joined(outcome)),
                 // Out of the runtime: another thread can drive it while we check.
-                None => interrupted()?,
+                None => {
+                    if let Err(e) = interrupted() {
+                        if let Some(t) = task.take() {
+                            t.abort();
+                            // Drive it to its end, so the call's connection is let go now.
+                            let _ = rt.block_on(t);
+                        }
+                        return Err(e);
+                    }
+                }
             }
         }
     }
@@ -261,25 +291,29 @@ impl Client {
 
     /// See [`AsyncClient::send_sms`].
     pub fn send_sms(&self, request: &SendSms) -> Result<SmsSession> {
-        self.block_on(self.direct.send_sms(request))
+        let (c, request) = (self.direct.clone(), request.clone());
+        self.run(async move { c.send_sms(&request).await })
     }
     /// See [`AsyncClient::start_phone_verification`].
     pub fn start_phone_verification(
         &self,
         request: &StartPhoneVerification,
     ) -> Result<PhoneSession> {
-        self.block_on(self.direct.start_phone_verification(request))
+        let (c, request) = (self.direct.clone(), request.clone());
+        self.run(async move { c.start_phone_verification(&request).await })
     }
     /// See [`AsyncClient::start_email_verification`].
     pub fn start_email_verification(
         &self,
         request: &StartEmailVerification,
     ) -> Result<EmailSession> {
-        self.block_on(self.direct.start_email_verification(request))
+        let (c, request) = (self.direct.clone(), request.clone());
+        self.run(async move { c.start_email_verification(&request).await })
     }
     /// See [`AsyncClient::get_email_session`].
     pub fn get_email_session(&self, session_id: &str) -> Result<EmailSessionDetails> {
-        self.block_on(self.direct.get_email_session(session_id))
+        let (c, id) = (self.direct.clone(), session_id.to_owned());
+        self.run(async move { c.get_email_session(&id).await })
     }
     /// See [`AsyncClient::wait_email_session`].
     pub fn wait_email_session(
@@ -288,18 +322,18 @@ impl Client {
         timeout: Option<Duration>,
         poll_interval: Option<Duration>,
     ) -> Result<EmailSessionDetails> {
-        self.block_on(
-            self.direct
-                .wait_email_session(session_id, timeout, poll_interval),
-        )
+        let (c, id) = (self.direct.clone(), session_id.to_owned());
+        self.run(async move { c.wait_email_session(&id, timeout, poll_interval).await })
     }
     /// See [`AsyncClient::get_sms_session`].
     pub fn get_sms_session(&self, session_id: &str) -> Result<SmsSessionDetails> {
-        self.block_on(self.direct.get_sms_session(session_id))
+        let (c, id) = (self.direct.clone(), session_id.to_owned());
+        self.run(async move { c.get_sms_session(&id).await })
     }
     /// See [`AsyncClient::get_phone_session`].
     pub fn get_phone_session(&self, session_id: &str) -> Result<PhoneSessionDetails> {
-        self.block_on(self.direct.get_phone_session(session_id))
+        let (c, id) = (self.direct.clone(), session_id.to_owned());
+        self.run(async move { c.get_phone_session(&id).await })
     }
     /// See [`AsyncClient::wait_sms_session`].
     pub fn wait_sms_session(
@@ -308,10 +342,8 @@ impl Client {
         timeout: Option<Duration>,
         poll_interval: Option<Duration>,
     ) -> Result<SmsSessionDetails> {
-        self.block_on(
-            self.direct
-                .wait_sms_session(session_id, timeout, poll_interval),
-        )
+        let (c, id) = (self.direct.clone(), session_id.to_owned());
+        self.run(async move { c.wait_sms_session(&id, timeout, poll_interval).await })
     }
     /// See [`AsyncClient::wait_phone_session`].
     pub fn wait_phone_session(
@@ -320,9 +352,7 @@ impl Client {
         timeout: Option<Duration>,
         poll_interval: Option<Duration>,
     ) -> Result<PhoneSessionDetails> {
-        self.block_on(
-            self.direct
-                .wait_phone_session(session_id, timeout, poll_interval),
-        )
+        let (c, id) = (self.direct.clone(), session_id.to_owned());
+        self.run(async move { c.wait_phone_session(&id, timeout, poll_interval).await })
     }
 }

@@ -535,8 +535,13 @@ fn bulk_round(env: &Env, which: &str, total: u64, in_flight: u64, state: &BulkSt
             rt.block_on(async {
                 let mut set = tokio::task::JoinSet::new();
                 for _ in 0..in_flight {
-                    let (c, next, ok, url, key) =
-                        (client.clone(), next.clone(), ok.clone(), url.clone(), env.key.clone());
+                    let (c, next, ok, url, key) = (
+                        client.clone(),
+                        next.clone(),
+                        ok.clone(),
+                        url.clone(),
+                        env.key.clone(),
+                    );
                     set.spawn(async move {
                         while next.fetch_add(1, Ordering::Relaxed) < total {
                             let sent = c
@@ -551,7 +556,9 @@ fn bulk_round(env: &Env, which: &str, total: u64, in_flight: u64, state: &BulkSt
                             if !resp.status().is_success() {
                                 continue;
                             }
-                            let Ok(bytes) = resp.bytes().await else { continue };
+                            let Ok(bytes) = resp.bytes().await else {
+                                continue;
+                            };
                             if serde_json::from_slice::<Created>(&bytes)
                                 .is_ok_and(|c| !c.data.id.is_empty())
                             {
@@ -579,7 +586,9 @@ fn bulk(env: &Env, which: &str, sends: u64, in_flight: u64, warmup: u64) -> AnyR
     let state = match which {
         "core-threads" => BulkState::Blocking(client(env)?),
         "core-async" => BulkState::Async(
-            tokio::runtime::Builder::new_multi_thread().enable_all().build()?,
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?,
             zignsec::AsyncClient::builder()
                 .api_key(env.key.clone())
                 .base_url(env.url.clone())
@@ -587,7 +596,13 @@ fn bulk(env: &Env, which: &str, sends: u64, in_flight: u64, warmup: u64) -> AnyR
                 .build_async()?,
         ),
         "reqwest" => BulkState::Reqwest(
-            tokio::runtime::Builder::new_multi_thread().enable_all().build()?,
+            {
+                // reqwest is built without a crypto provider in this workspace.
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                tokio::runtime::Builder::new_multi_thread()
+                    .enable_all()
+                    .build()?
+            },
             reqwest::Client::builder()
                 .tcp_nodelay(true)
                 .pool_max_idle_per_host(in_flight as usize)
