@@ -616,7 +616,7 @@ def write_report(data, path):
     # Targets
     add("## Targets")
     add("")
-    add("| target | measured | verdict | why (misses only; fixes in .core-requests/bench.md) |")
+    add("| target | measured | verdict | why (misses only; from profiles: callgrind, strace) |")
     add("|---|---|---|---|")
     for t in data["targets"]:
         why = CAUSES.get(t.get("id", ""), "not profiled") if "MISSED" in t["verdict"] else ""
@@ -841,38 +841,67 @@ def write_report(data, path):
 
 
 # Why a target is missed, from profiling (callgrind instruction counts, strace
-# syscall counts; details and fix proposals in .core-requests/bench.md). Shown
-# only next to a target this run actually missed.
-HOP = (
-    "the blocking `zignsec::Client` drives a 2-worker multi-thread tokio runtime: hyper's connection task runs "
-    "on a worker while `block_on` polls on the caller, so every call crosses threads twice (strace per call: "
-    "~4.6 futex + 2.3 epoll_wait + 1.25 eventfd writes, vs one send + one recv for the floor) — fix B1 was "
-    "tried and rejected: on a current-thread runtime a pooled connection is only driven inside a call, so a "
-    "gateway's close of an idle keep-alive connection goes unnoticed and the next send fails with maybe_sent "
-    "(core test `a_send_after_the_gateway_closed_an_idle_connection_goes_out_once`; .core-requests/APPLIED.md). "
-    "User-space work is ~83k instructions per call against the floor's ~9.6k, ~16k of it reqwest parsing the "
-    "URL twice inside its own request path (our own third parse is gone: fix B2, applied). The *experiment* "
-    "row (the core's own AsyncClient on a current-thread runtime) is B1 measured in this run"
+# syscall counts; method in docs/decisions/evidence-blocking-client-profile.md,
+# the blocking path in docs/decisions/0010-blocking-path.md). Shown only next to
+# a target this run actually missed.
+WORK = (
+    "no thread hop any more: a blocking call is a task of a current-thread runtime driven by the calling "
+    "thread (strace, 2000 calls: 1 writev + 1 recvfrom + 3 epoll_wait per call, one of them the zero-timeout "
+    "poll of the settle step, + 2 getpid; no futex at all). What is left is user-space work: callgrind "
+    "~98k instructions per call against the floor's ~9.6k. ~15.7k of it is reqwest parsing the URL twice "
+    "inside its own request path (`PendingRequest::poll`, and the redirect policy's `on_request`, which runs "
+    "even with `Policy::none()`), ~11k memcpy (large futures moved: the call's task cell, reqwest's and "
+    "hyper's futures; `Handle::spawn` alone ~3.6k), ~13k malloc/free, the typed decode of the details, and "
+    "the tokio, tower and hyper layers; the bare current-thread *experiment* row (no settle step, no task) is "
+    "~88k. The floor writes one buffer, reads one and parses with serde_json; on loopback the gateway's own "
+    "time is most of the floor's wall time, so the ratio is bounded below by the CPU ratio only when the "
+    "machine is quiet"
+)
+THREADS = (
+    "the blocking API needs one thread per send in flight, and each send wakes its thread when its answer "
+    "is in: strace, 2000 sends: ~2.2 futex + ~1 eventfd write per send (the call's task spawned from the "
+    "caller onto the driving thread, the answer handed back); user space is close to the async client's "
+    "(callgrind: ~95k instructions per send in 64 threads vs ~82k for `AsyncClient` in 64 tasks), so the "
+    "extra CPU is the kernel's: 64 threads parked and woken, with glibc's per-thread malloc arenas "
+    "(mprotect/madvise as they grow and shrink)"
 )
 CAUSES = {
-    "core-floor": HOP,
+    "core-floor": WORK,
     "c-curl": "the C binding is a thin wrapper over the blocking `zignsec::Client` (its figure ≈ the core's), so it "
-    "inherits the core's cost: " + HOP + "; libcurl does the whole request on the calling thread",
+    "inherits the core's cost: " + WORK + "; libcurl does the whole request on the calling thread with about a "
+    "third of the instructions (no URL re-parse, cJSON into a tree)",
     "c-core": "the C binding only converts types around `zignsec::Client`; a difference is noise or the cost of "
     "its C structs (strings copied into `ZsSmsSessionDetails`)",
-    "py-core": "the binding's `block_on` spawns the core future onto the client's runtime and waits on a channel "
-    "with the GIL released: the same thread hop as the core plus ~9k instructions of Python-side work per call "
-    "(callgrind, before B2: ~105k vs ~92k instructions per call); B1 (a) would move the call onto the calling "
-    "thread",
-    "conns:Rust/core": "a race caused by the thread hop (B1): the next call's pool checkout runs on the caller "
-    "before the worker-side connection task has returned the previous connection to the idle list, so "
-    "hyper-util's pool opens another; the current-thread *experiment* row uses 1 in every run",
-    "conns:C/zignsec": "same race as the Rust core (the C binding uses the blocking `zignsec::Client`): B1",
+    "py-core": "the binding's `block_on` (bindings-python/src/client.rs) still spawns the core future onto the "
+    "async face's multi-thread runtime and waits on a channel with the GIL released: the thread hop the core "
+    "itself no longer has, plus the Python-side work per call. The core now has `Client::block_on_interruptible` "
+    "for it (docs/decisions/0010-blocking-path.md), which runs the call on the calling thread and checks "
+    "signals every 100 ms",
+    "conns:Rust/core": "a second connection is opened only when the pool's checkout finds none idle; calls run on "
+    "the calling thread, so that means the gateway closed the first (look for `api_connections` in the gateway's "
+    "stats of that run)",
+    "conns:C/zignsec": "as for the Rust core (the C binding uses the blocking `zignsec::Client`)",
     "mem:Node/zignsec": "V8 warm-up, not a leak: RSS (after `global.gc()`) rises during the first ~10 000 calls "
     "(JIT code, heap pages) and is flat afterwards — compare *second half*",
     "import:Python/import zignsec": "`zignsec.errors` and `zignsec._async` import `typing` at run time; "
     "`python -X importtime`: `typing` alone takes 9.5–13.6 ms here, i.e. most of the import; the native "
     "module ~1.5 ms — fix P1",
+    "bulk:Rust/core-threads": THREADS + "; reqwest and `AsyncClient` run 64 tasks on 2 worker threads",
+    "bulk:C/zignsec": THREADS + " (the C ABI is blocking only); libcurl's multi interface drives all 64 "
+    "transfers from one thread",
+    "bulk:Python/zignsec-threads": "by construction, not profiled in this run: Python's blocking `Client` still "
+    "hops to the async face's runtime per call (see the Python ≤ 1.1× core row) and 64 Python threads take "
+    "turns on the GIL to start each send and build its result; the asyncio peers run one thread",
+    "bulk:Python/zignsec-async": "by construction, not profiled in this run: each send crosses from the asyncio "
+    "loop to the core's runtime threads and back (the binding settles an asyncio future through "
+    "`loop.call_soon_threadsafe`), which wakes the loop's thread once per send; aiohttp and httpx do their I/O "
+    "on the loop's own thread",
+    "bulk:Rust/core-async": "`AsyncClient` does more per send than bare reqwest (input checks, the body built "
+    "and kept for a retry, the answer decoded into typed details, the retry loop's timers): callgrind ~82k "
+    "instructions per send",
+    "bulk:Node/zignsec": "by construction, not profiled in this run: each send runs on napi-rs's tokio runtime "
+    "threads and its promise is settled back on Node's loop thread, a wake-up per send; undici does its I/O on "
+    "the loop's own thread",
 }
 
 
