@@ -11,6 +11,7 @@
  *   bench conns <zignsec|curl> <calls>
  *   bench mem <zignsec|curl> <calls_a> <calls_b>
  *   bench construct <reps>
+ *   bench bulk <zignsec|curl> <sends> <in_flight> <warmup>
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -372,6 +373,165 @@ static void construct(int reps) {
     printf("}}\n");
 }
 
+/* ---- bulk: many sends, a fixed number in flight ---- */
+static long hwm_bytes(void) {
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = 0;
+    if (!f) return 0;
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "VmHWM:", 6) == 0) {
+            kb = strtol(line + 6, NULL, 10);
+            break;
+        }
+    }
+    fclose(f);
+    return kb * 1024;
+}
+
+static char SMS_URL[512];
+static const char *SMS_BODY =
+    "{\"metadata\":{\"from\":\"ZignSec\",\"to\":\"+46701234567\",\"message\":\"Your code: 12345\","
+    "\"max_message_parts\":1}}";
+
+static int created_ok(const Buf *b) {
+    if (!b->data) return 0;
+    cJSON *j = cJSON_ParseWithLength(b->data, b->len);
+    if (!j) return 0;
+    cJSON *id = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "data"), "id");
+    int ok = cJSON_IsString(id) && id->valuestring[0];
+    cJSON_Delete(j);
+    return ok;
+}
+
+/* libcurl multi: `in_flight` easy handles (each keeps its connection), re-added
+ * as they finish until `total` sends are done. */
+static long curl_multi_round(long total, int in_flight, CURLM *m, CURL **hs, Buf *bodies) {
+    long started = 0, ok = 0;
+    for (int i = 0; i < in_flight && started < total; i++, started++) {
+        bodies[i].len = 0;
+        curl_multi_add_handle(m, hs[i]);
+    }
+    int running = 1;
+    while (running) {
+        curl_multi_perform(m, &running);
+        CURLMsg *msg;
+        int left;
+        while ((msg = curl_multi_info_read(m, &left))) {
+            if (msg->msg != CURLMSG_DONE) continue;
+            CURL *h = msg->easy_handle;
+            Buf *b = NULL;
+            curl_easy_getinfo(h, CURLINFO_PRIVATE, (char **)&b);
+            long status = 0;
+            curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+            if (msg->data.result == CURLE_OK && status / 100 == 2 && created_ok(b)) ok++;
+            curl_multi_remove_handle(m, h);
+            if (started < total) {
+                started++;
+                b->len = 0;
+                curl_multi_add_handle(m, h);
+                running = 1;
+            }
+        }
+        if (running) curl_multi_poll(m, NULL, 0, 100, NULL);
+    }
+    return ok;
+}
+
+#ifdef HAVE_ZIGNSEC
+typedef struct {
+    ZsClient *client;
+    long total;
+    long *next; /* shared counter */
+    long ok;
+} BulkJob;
+
+static void *bulk_worker(void *arg) {
+    BulkJob *job = arg;
+    ZsSendSmsParams p;
+    memset(&p, 0, sizeof p);
+    p.to = "+46701234567";
+    p.message = "Your code: 12345";
+    p.from = "ZignSec";
+    while (__atomic_fetch_add(job->next, 1, __ATOMIC_RELAXED) < job->total) {
+        ZsSmsSession *s = NULL;
+        ZsError *err = NULL;
+        if (zs_send_sms(job->client, &p, &s, &err) == ZS_OK) {
+            if (s->id && s->id[0]) job->ok++;
+            zs_sms_session_free(s);
+        } else {
+            fprintf(stderr, "bench: zs_send_sms: %s\n", zs_error_message(err));
+            zs_error_free(err);
+        }
+    }
+    return NULL;
+}
+
+static long zs_bulk_round(ZsClient *client, long total, int in_flight) {
+    long next = 0, ok = 0;
+    pthread_t *th = calloc((size_t)in_flight, sizeof *th);
+    BulkJob *jobs = calloc((size_t)in_flight, sizeof *jobs);
+    for (int i = 0; i < in_flight; i++) {
+        jobs[i] = (BulkJob){client, total, &next, 0};
+        if (pthread_create(&th[i], NULL, bulk_worker, &jobs[i]) != 0) die("pthread_create");
+    }
+    for (int i = 0; i < in_flight; i++) {
+        pthread_join(th[i], NULL);
+        ok += jobs[i].ok;
+    }
+    free(th);
+    free(jobs);
+    return ok;
+}
+#endif
+
+static void bulk(const char *which, long sends, int in_flight, long warmup) {
+    double w0, c0;
+    long ok;
+    snprintf(SMS_URL, sizeof SMS_URL, "%s/core/api/sessions/two_factor_auth/sms", URL);
+    if (strcmp(which, "curl") == 0) {
+        CURLM *m = curl_multi_init();
+        CURL **hs = calloc((size_t)in_flight, sizeof *hs);
+        Buf *bodies = calloc((size_t)in_flight, sizeof *bodies);
+        struct curl_slist *hd = curl_slist_append(NULL, AUTH_HEADER);
+        hd = curl_slist_append(hd, "Accept: application/json");
+        hd = curl_slist_append(hd, "Content-Type: application/json");
+        for (int i = 0; i < in_flight; i++) {
+            hs[i] = curl_easy_init();
+            curl_easy_setopt(hs[i], CURLOPT_URL, SMS_URL);
+            curl_easy_setopt(hs[i], CURLOPT_HTTPHEADER, hd);
+            curl_easy_setopt(hs[i], CURLOPT_POSTFIELDS, SMS_BODY);
+            curl_easy_setopt(hs[i], CURLOPT_USERAGENT, "bench-libcurl");
+            curl_easy_setopt(hs[i], CURLOPT_WRITEFUNCTION, on_body);
+            curl_easy_setopt(hs[i], CURLOPT_WRITEDATA, &bodies[i]);
+            curl_easy_setopt(hs[i], CURLOPT_PRIVATE, (char *)&bodies[i]);
+            curl_easy_setopt(hs[i], CURLOPT_TCP_NODELAY, 1L);
+            curl_easy_setopt(hs[i], CURLOPT_NOSIGNAL, 1L);
+        }
+        curl_multi_round(warmup, in_flight, m, hs, bodies);
+        w0 = now_s(CLOCK_MONOTONIC);
+        c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
+        ok = curl_multi_round(sends, in_flight, m, hs, bodies);
+    }
+#ifdef HAVE_ZIGNSEC
+    else if (strcmp(which, "zignsec") == 0) {
+        ZsClient *client = zs_open();
+        zs_bulk_round(client, warmup, in_flight);
+        w0 = now_s(CLOCK_MONOTONIC);
+        c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
+        ok = zs_bulk_round(client, sends, in_flight);
+    }
+#endif
+    else {
+        die("unknown implementation (or built without the zignsec binding)");
+        return;
+    }
+    double wall = now_s(CLOCK_MONOTONIC) - w0, cpu = now_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
+    printf("{\"impl\":\"%s\",\"sends\":%ld,\"in_flight\":%d,\"ok\":%ld,\"wall_s\":%.6f,\"cpu_s\":%.6f,"
+           "\"hwm_bytes\":%ld}\n",
+           which, sends, in_flight, ok, wall, cpu, hwm_bytes());
+}
+
 static long arg(int argc, char **argv, int i, long dflt) {
     return argc > i ? strtol(argv[i], NULL, 10) : dflt;
 }
@@ -397,6 +557,8 @@ int main(int argc, char **argv) {
         mem(which, arg(argc, argv, 3, 1000), arg(argc, argv, 4, 100000));
     else if (strcmp(mode, "construct") == 0)
         construct((int)arg(argc, argv, 2, 100));
+    else if (strcmp(mode, "bulk") == 0)
+        bulk(which, arg(argc, argv, 3, 10000), (int)arg(argc, argv, 4, 64), arg(argc, argv, 5, 256));
     else
         die("unknown mode");
     curl_global_cleanup();

@@ -12,6 +12,7 @@
 //   node bench.cjs conns <zignsec|fetch> <calls>
 //   node bench.cjs mem <zignsec|fetch> <calls_a> <calls_b>
 //   node bench.cjs construct <reps>
+//   node bench.cjs bulk <zignsec|fetch> <sends> <in_flight> <warmup>
 
 // Resolve 'zignsec' from the working directory (the driver runs us in
 // target/<triple>/bench/node, whose node_modules holds the release build).
@@ -163,6 +164,59 @@ async function construct(reps) {
   return { impl: 'node', construct_us: out };
 }
 
+function hwmBytes() {
+  const m = require('node:fs').readFileSync('/proc/self/status', 'utf8').match(/^VmHWM:\s+(\d+)/m);
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+const SMS_URL = `${URL}/core/api/sessions/two_factor_auth/sms`;
+const SMS_BODY = JSON.stringify({
+  metadata: { from: 'ZignSec', to: '+46701234567', message: 'Your code: 12345', max_message_parts: 1 },
+});
+
+// `sends` sends, `inFlight` at a time (workers pulling from one counter).
+async function bulk(which, sends, inFlight, warmup) {
+  let one;
+  if (which === 'zignsec') {
+    const client = zignsecClient();
+    one = async () => !!(await client.sendSms({ to: '+46701234567', message: 'Your code: 12345', from: 'ZignSec' })).id;
+  } else if (which === 'fetch') {
+    // What a Node user does for many requests at once: fetch with an undici Agent
+    // allowed as many connections as there are requests in flight.
+    const undici = requireFromCwd('undici');
+    undici.setGlobalDispatcher(new undici.Agent({ connections: inFlight }));
+    const headers = { Authorization: KEY, Accept: 'application/json', 'Content-Type': 'application/json' };
+    one = async () => {
+      const r = await fetch(SMS_URL, { method: 'POST', headers, body: SMS_BODY });
+      const j = await r.json();
+      return r.status >= 200 && r.status < 300 && !!j.data.id;
+    };
+  } else throw new Error(`unknown implementation ${which}`);
+  const run = async (total) => {
+    let left = total;
+    let ok = 0;
+    const worker = async () => {
+      while (left > 0) {
+        left--;
+        try {
+          if (await one()) ok++;
+        } catch (e) {
+          console.error(`send failed: ${e}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: inFlight }, worker));
+    return ok;
+  };
+  await run(warmup);
+  const w0 = nowUs();
+  const c0 = cpuUs();
+  const ok = await run(sends);
+  const wall = (nowUs() - w0) / 1e6;
+  const cpu = (cpuUs() - c0) / 1e6;
+  return { impl: which, sends, in_flight: inFlight, ok, wall_s: wall, cpu_s: cpu, hwm_bytes: hwmBytes() };
+}
+
 async function main(argv) {
   const [mode, which, ...rest] = argv;
   const num = (i, d) => (rest.length > i ? Number(rest[i]) : d);
@@ -172,7 +226,8 @@ async function main(argv) {
   else if (mode === 'conns') res = await conns(which, num(0, 1000));
   else if (mode === 'mem') res = await mem(which, num(0, 1000), num(1, 100000));
   else if (mode === 'construct') res = await construct(Number(which || 100));
-  else throw new Error('usage: bench.cjs <seq|concurrent|conns|mem|construct> ...');
+  else if (mode === 'bulk') res = await bulk(which, num(0, 10000), num(1, 64), num(2, 256));
+  else throw new Error('usage: bench.cjs <seq|concurrent|conns|mem|construct|bulk> ...');
   process.stdout.write(JSON.stringify(res) + '\n');
 }
 

@@ -10,6 +10,7 @@ read from BENCH_SESSION.
     bench.py conns <impl> <calls>
     bench.py mem <impl> <calls_a> <calls_b>
     bench.py construct <reps>
+    bench.py bulk <zignsec-async|zignsec-threads|httpx-async|aiohttp> <sends> <in_flight> <warmup>
 """
 
 import json
@@ -279,6 +280,122 @@ def construct(reps):
     return {"impl": "python", "construct_us": out}
 
 
+SMS_URL = f"{URL}/core/api/sessions/two_factor_auth/sms"
+SMS_BODY = {"metadata": {"from": "ZignSec", "to": "+46701234567", "message": "Your code: 12345", "max_message_parts": 1}}
+SMS_HEADERS = {"Authorization": KEY, "Accept": "application/json", "Content-Type": "application/json"}
+
+
+def hwm_bytes():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def bulk(which, sends, in_flight, warmup):
+    """`sends` sends, `in_flight` at a time (workers pulling from one counter)."""
+    if which == "zignsec-threads":
+        import threading
+
+        import zignsec
+
+        client = zignsec.Client(api_key=KEY, base_url=URL)
+
+        def run(total):
+            left = [total]
+            ok = [0]
+            lock = threading.Lock()
+
+            def work():
+                while True:
+                    with lock:
+                        if left[0] <= 0:
+                            return
+                        left[0] -= 1
+                    try:
+                        if client.send_sms(to="+46701234567", message="Your code: 12345", from_="ZignSec").id:
+                            with lock:
+                                ok[0] += 1
+                    except Exception as e:  # noqa: BLE001 - counted
+                        print(f"send failed: {e!r}", file=sys.stderr)
+
+            threads = [threading.Thread(target=work) for _ in range(in_flight)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            return ok[0]
+
+        run(warmup)
+        w0, c0 = time.perf_counter(), time.process_time()
+        ok = run(sends)
+        wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+    else:
+        import asyncio
+
+        async def main():
+            if which == "zignsec-async":
+                import zignsec
+
+                client = zignsec.AsyncClient(api_key=KEY, base_url=URL)
+
+                async def one():
+                    return bool((await client.send_sms(to="+46701234567", message="Your code: 12345", from_="ZignSec")).id)
+
+                close = None
+            elif which == "httpx-async":
+                import httpx
+
+                client = httpx.AsyncClient(limits=httpx.Limits(max_connections=in_flight, max_keepalive_connections=in_flight))
+
+                async def one():
+                    r = await client.post(SMS_URL, json=SMS_BODY, headers=SMS_HEADERS)
+                    return r.status_code // 100 == 2 and bool(r.json()["data"]["id"])
+
+                close = client.aclose
+            elif which == "aiohttp":
+                import aiohttp
+
+                client = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=in_flight))
+
+                async def one():
+                    async with client.post(SMS_URL, json=SMS_BODY, headers=SMS_HEADERS) as r:
+                        j = await r.json()
+                        return r.status // 100 == 2 and bool(j["data"]["id"])
+
+                close = client.close
+            else:
+                raise SystemExit(f"unknown implementation {which!r}")
+
+            async def run(total):
+                left = [total]
+                ok = [0]
+
+                async def worker():
+                    while left[0] > 0:
+                        left[0] -= 1
+                        try:
+                            if await one():
+                                ok[0] += 1
+                        except Exception as e:  # noqa: BLE001 - counted
+                            print(f"send failed: {e!r}", file=sys.stderr)
+
+                await asyncio.gather(*(worker() for _ in range(in_flight)))
+                return ok[0]
+
+            await run(warmup)
+            w0, c0 = time.perf_counter(), time.process_time()
+            ok = await run(sends)
+            wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+            if close is not None:
+                await close()
+            return ok, wall, cpu
+
+        ok, wall, cpu = asyncio.run(main())
+    return {"impl": which, "sends": sends, "in_flight": in_flight, "ok": ok, "wall_s": wall, "cpu_s": cpu, "hwm_bytes": hwm_bytes()}
+
+
 def main(argv):
     mode = argv[0] if argv else ""
     args = argv[1:]
@@ -296,6 +413,8 @@ def main(argv):
         res = mem(args[0], num(1, 1000), num(2, 100000))
     elif mode == "construct":
         res = construct(num(0, 100))
+    elif mode == "bulk":
+        res = bulk(args[0], num(1, 10000), num(2, 64), num(3, 256))
     else:
         raise SystemExit(__doc__)
     print(json.dumps(res))

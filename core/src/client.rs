@@ -44,7 +44,9 @@ struct Inner {
     http: PerProcess<reqwest::Client>,
     /// What the pool is built from, for a child's first call.
     settings: Settings,
-    keys: Keys,
+    /// Shared with a sibling client (the blocking client's other face), so a key
+    /// rotation holds for both.
+    keys: Arc<Keys>,
     base_url: String,
     /// `base_url` parsed once: per call only the path is set, so the host is not
     /// re-parsed (IDNA mapping included) on every request.
@@ -165,7 +167,7 @@ impl AsyncClient {
         Ok(AsyncClient {
             inner: Arc::new(Inner {
                 http,
-                keys,
+                keys: Arc::new(keys),
                 base_url,
                 base: settings.base_url.clone(),
                 timeout: settings.timeout,
@@ -174,6 +176,25 @@ impl AsyncClient {
                 settings,
             }),
         })
+    }
+
+    /// A client with the same options and keys (rotation included) but a pool of its
+    /// own, built on its first call. Connections belong to the runtime that opened
+    /// them, so a client used on two runtimes needs one pool for each.
+    pub(crate) fn sibling(&self) -> AsyncClient {
+        let inner = &self.inner;
+        AsyncClient {
+            inner: Arc::new(Inner {
+                http: PerProcess::empty(),
+                settings: inner.settings.clone(),
+                keys: Arc::clone(&inner.keys),
+                base_url: inner.base_url.clone(),
+                base: inner.base.clone(),
+                timeout: inner.timeout,
+                max_retries: inner.max_retries,
+                user_agent: inner.user_agent.clone(),
+            }),
+        }
     }
 
     /// The base URL calls go to (no trailing slash).

@@ -39,6 +39,13 @@ impl<T> PerProcess<T> {
         }
     }
 
+    /// Nothing yet: the first [`get_or_try_init`](Self::get_or_try_init) builds it.
+    pub(crate) fn empty() -> Self {
+        PerProcess {
+            slot: AtomicPtr::new(std::ptr::null_mut()),
+        }
+    }
+
     /// The value of this process; in a forked child, a new one from `make`.
     ///
     /// A slot, once it holds this process's value, is never replaced nor freed

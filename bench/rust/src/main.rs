@@ -12,6 +12,7 @@
 //! zignsec-bench conns <core|floor> <calls>
 //! zignsec-bench mem <core|floor> <calls_a> <calls_b>
 //! zignsec-bench construct <reps>
+//! zignsec-bench bulk <core-threads|core-async|reqwest> <sends> <in_flight> <warmup>
 //! ```
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -459,6 +460,167 @@ fn construct(env: &Env, reps: u64) -> AnyResult<Value> {
     Ok(json!({ "impl": "core", "client_us": blocking, "async_client_us": asynchronous }))
 }
 
+/// Peak resident set size in bytes (`VmHWM` of /proc/self/status).
+fn hwm_bytes() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+const SMS_PATH: &str = "/core/api/sessions/two_factor_auth/sms";
+const BULK_BODY: &str = r#"{"metadata":{"from":"ZignSec","to":"+46701234567","message":"Your code: 12345","max_message_parts":1}}"#;
+
+fn bulk_sms() -> zignsec::SendSms {
+    zignsec::SendSms::new("+46701234567", "ZignSec", "Your code: 12345")
+}
+
+#[derive(Deserialize)]
+struct CreatedData {
+    id: String,
+}
+
+#[derive(Deserialize)]
+struct Created {
+    data: CreatedData,
+}
+
+/// `total` sends, `in_flight` at a time, by threads or tasks pulling from one
+/// counter; returns how many succeeded.
+fn bulk_round(env: &Env, which: &str, total: u64, in_flight: u64, state: &BulkState) -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let next = AtomicU64::new(0);
+    let ok = AtomicU64::new(0);
+    match (which, state) {
+        ("core-threads", BulkState::Blocking(client)) => {
+            std::thread::scope(|s| {
+                for _ in 0..in_flight {
+                    s.spawn(|| {
+                        let req = bulk_sms();
+                        while next.fetch_add(1, Ordering::Relaxed) < total {
+                            if client.send_sms(&req).is_ok_and(|r| !r.id.is_empty()) {
+                                ok.fetch_add(1, Ordering::Relaxed);
+                            }
+                        }
+                    });
+                }
+            });
+        }
+        ("core-async", BulkState::Async(rt, client)) => {
+            let next = std::sync::Arc::new(next);
+            let ok = std::sync::Arc::new(AtomicU64::new(0));
+            rt.block_on(async {
+                let mut set = tokio::task::JoinSet::new();
+                for _ in 0..in_flight {
+                    let (c, next, ok) = (client.clone(), next.clone(), ok.clone());
+                    set.spawn(async move {
+                        let req = bulk_sms();
+                        while next.fetch_add(1, Ordering::Relaxed) < total {
+                            if c.send_sms(&req).await.is_ok_and(|r| !r.id.is_empty()) {
+                                ok.fetch_add(1, Ordering::Relaxed);
+                            }
+                        }
+                    });
+                }
+                while set.join_next().await.is_some() {}
+            });
+            return ok.load(Ordering::Relaxed);
+        }
+        ("reqwest", BulkState::Reqwest(rt, client)) => {
+            let next = std::sync::Arc::new(next);
+            let ok = std::sync::Arc::new(AtomicU64::new(0));
+            let url = format!("{}{SMS_PATH}", env.url);
+            rt.block_on(async {
+                let mut set = tokio::task::JoinSet::new();
+                for _ in 0..in_flight {
+                    let (c, next, ok, url, key) = (
+                        client.clone(),
+                        next.clone(),
+                        ok.clone(),
+                        url.clone(),
+                        env.key.clone(),
+                    );
+                    set.spawn(async move {
+                        while next.fetch_add(1, Ordering::Relaxed) < total {
+                            let sent = c
+                                .post(&url)
+                                .header("Authorization", &key)
+                                .header("Accept", "application/json")
+                                .header("Content-Type", "application/json")
+                                .body(BULK_BODY)
+                                .send()
+                                .await;
+                            let Ok(resp) = sent else { continue };
+                            if !resp.status().is_success() {
+                                continue;
+                            }
+                            let Ok(bytes) = resp.bytes().await else {
+                                continue;
+                            };
+                            if serde_json::from_slice::<Created>(&bytes)
+                                .is_ok_and(|c| !c.data.id.is_empty())
+                            {
+                                ok.fetch_add(1, Ordering::Relaxed);
+                            }
+                        }
+                    });
+                }
+                while set.join_next().await.is_some() {}
+            });
+            return ok.load(Ordering::Relaxed);
+        }
+        _ => {}
+    }
+    ok.load(Ordering::Relaxed)
+}
+
+enum BulkState {
+    Blocking(zignsec::Client),
+    Async(tokio::runtime::Runtime, zignsec::AsyncClient),
+    Reqwest(tokio::runtime::Runtime, reqwest::Client),
+}
+
+fn bulk(env: &Env, which: &str, sends: u64, in_flight: u64, warmup: u64) -> AnyResult<Value> {
+    let state = match which {
+        "core-threads" => BulkState::Blocking(client(env)?),
+        "core-async" => BulkState::Async(
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?,
+            zignsec::AsyncClient::builder()
+                .api_key(env.key.clone())
+                .base_url(env.url.clone())
+                .ignore_env()
+                .build_async()?,
+        ),
+        "reqwest" => BulkState::Reqwest(
+            {
+                // reqwest is built without a crypto provider in this workspace.
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                tokio::runtime::Builder::new_multi_thread()
+                    .enable_all()
+                    .build()?
+            },
+            reqwest::Client::builder()
+                .tcp_nodelay(true)
+                .pool_max_idle_per_host(in_flight as usize)
+                .build()?,
+        ),
+        other => return Err(format!("unknown implementation {other:?}").into()),
+    };
+    bulk_round(env, which, warmup, in_flight, &state);
+    let (w0, c0) = (Instant::now(), cpu_seconds());
+    let ok = bulk_round(env, which, sends, in_flight, &state);
+    let wall = w0.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - c0;
+    Ok(json!({
+        "impl": which, "sends": sends, "in_flight": in_flight, "ok": ok,
+        "wall_s": wall, "cpu_s": cpu, "hwm_bytes": hwm_bytes(),
+    }))
+}
+
 fn run(args: &[String]) -> AnyResult<Value> {
     let env = env()?;
     let mode = args.first().map(String::as_str).unwrap_or("");
@@ -481,7 +643,14 @@ fn run(args: &[String]) -> AnyResult<Value> {
         "conns" => conns(&env, which, arg(args, 2, 1000)),
         "mem" => mem(&env, which, arg(args, 2, 1000), arg(args, 3, 100_000)),
         "construct" => construct(&env, arg(args, 1, 100)),
-        _ => Err("usage: zignsec-bench <seq|concurrent|conns|mem|construct> ...".into()),
+        "bulk" => bulk(
+            &env,
+            which,
+            arg(args, 2, 10_000),
+            arg(args, 3, 64),
+            arg(args, 4, 256),
+        ),
+        _ => Err("usage: zignsec-bench <seq|concurrent|conns|mem|construct|bulk> ...".into()),
     }
 }
 
