@@ -7,7 +7,6 @@
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -15,7 +14,6 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyCFunction;
 use pyo3::IntoPyObjectExt;
-use tokio::runtime::Handle;
 use zignsec::input::{self, ClientOptions, SendSmsInput};
 use zignsec::otp::SendOtp;
 use zignsec::{StartEmailVerification, StartPhoneVerification};
@@ -50,8 +48,8 @@ struct ClientState {
 /// a blocking wait notices `close()`.
 struct Ctx {
     inside: Option<Entry>,
-    client: zignsec::AsyncClient,
-    handle: Handle,
+    /// A clone of the core client (clones share its pools and runtimes).
+    client: zignsec::Client,
     slot: Arc<Slot>,
 }
 
@@ -116,18 +114,12 @@ impl ClientState {
         // switch threads, and the exit hook takes this lock with the GIL).
         let found = {
             let guard = self.client.read().unwrap_or_else(|e| e.into_inner());
-            guard
-                .as_ref()
-                .map(|c| (c.as_async().clone(), c.runtime_handle()))
+            guard.as_ref().cloned()
         };
-        let (client, handle) =
-            found.ok_or_else(|| error::config(py, "the client is closed", send))?;
-        let handle =
-            handle.ok_or_else(|| error::config(py, "the client's runtime is gone", send))?;
+        let client = found.ok_or_else(|| error::config(py, "the client is closed", send))?;
         Ok(Ctx {
             inside,
             client,
-            handle,
             slot: Arc::clone(&self.client),
         })
     }
@@ -323,10 +315,20 @@ struct CallState {
     cancelled: AtomicBool,
 }
 
-/// Run the call on the client's runtime and wait for it with the GIL released. The
-/// wait holds no core client: `close()` (or the exit hook) ends a call in flight with
-/// `APIConnectionError`, as for `AsyncClient`; `send` and whether the task had started
-/// decide `maybe_sent` (True once it may have left, never unknown).
+/// How a blocking call's wait was cut short.
+enum Interrupt {
+    /// A signal handler raised (Ctrl-C).
+    Signal(PyErr),
+    /// `close()` (or the exit hook) took the client.
+    Closed,
+}
+
+/// Run the call on the calling thread, as the core's blocking client does (no hop to
+/// an I/O thread), with the GIL released. Every 100 ms, between two stretches of the
+/// call, the wait checks for Ctrl-C and for `close()`: either ends the call (dropped,
+/// as a cancelled async call is), and after `close()` the caller gets
+/// `APIConnectionError` whose `maybe_sent` is True once a send may have left, never
+/// unknown. Once the interpreter exits, this thread never re-takes the GIL.
 fn block<T, P, F, Fut>(
     py: Python<'_>,
     ctx: Ctx,
@@ -337,55 +339,49 @@ fn block<T, P, F, Fut>(
 where
     T: Send + 'static,
     P: for<'py> IntoPyObject<'py> + 'static,
-    F: FnOnce(zignsec::AsyncClient) -> Fut,
+    F: FnOnce(zignsec::AsyncClient) -> Fut + Send,
     Fut: Future<Output = zignsec::Result<T>> + Send + 'static,
 {
     let Ctx {
         inside,
         client,
-        handle,
         slot,
     } = ctx;
-    let fut = make(client);
-    let (tx, rx) = mpsc::sync_channel(1);
     let state = Arc::new(CallState::default());
-    let task_state = Arc::clone(&state);
-    let task = handle.spawn(async move {
-        task_state.started.store(true, Ordering::SeqCst);
-        let _ = tx.send(fut.await);
-    });
-    let mut rx = rx;
-    let mut inside = inside;
-    loop {
-        // Not inside Python while waiting; once the interpreter exits, a daemon thread
-        // never comes back from this wait (re-taking the GIL would abort the process).
-        drop(inside.take());
-        // The receiver moves into the GIL-free closure and back (it is not `Sync`).
-        let ((received, back), entry) = lifecycle::detach(py, move || {
-            (rx.recv_timeout(Duration::from_millis(100)), rx)
-        });
-        inside = entry;
-        rx = back;
-        match received {
-            Ok(Ok(value)) => return to_py(value).into_py_any(py),
-            Ok(Err(e)) => return Err(error::to_pyerr(py, &e)),
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                // Ctrl-C (or any signal handler that raises) ends the wait.
-                if let Err(e) = py.check_signals() {
-                    task.abort();
-                    return Err(e);
+    let call_state = Arc::clone(&state);
+    // Not inside Python while the call runs.
+    drop(inside);
+    let (outcome, _entry) = lifecycle::detach(py, move || {
+        client.block_on_interruptible(
+            move |c| {
+                let fut = make(c);
+                async move {
+                    call_state.started.store(true, Ordering::SeqCst);
+                    fut.await
                 }
-                // So does close(), even if the runtime has not dropped the task yet.
+            },
+            Duration::from_millis(100),
+            || {
                 if slot_closed(&slot) {
-                    task.abort();
-                    let started = state.started.load(Ordering::SeqCst);
-                    return Err(PyErr::from_value(error::interrupted(py, send, started)));
+                    return Err(Interrupt::Closed);
                 }
-            }
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                let started = state.started.load(Ordering::SeqCst);
-                return Err(PyErr::from_value(error::interrupted(py, send, started)));
-            }
+                // Signal handlers need the GIL; once exit has begun it is not taken.
+                match lifecycle::enter() {
+                    Some(_entry) => {
+                        Python::attach(|py| py.check_signals()).map_err(Interrupt::Signal)
+                    }
+                    None => Ok(()),
+                }
+            },
+        )
+    });
+    match outcome {
+        Ok(Ok(value)) => to_py(value).into_py_any(py),
+        Ok(Err(e)) => Err(error::to_pyerr(py, &e)),
+        Err(Interrupt::Signal(e)) => Err(e),
+        Err(Interrupt::Closed) => {
+            let started = state.started.load(Ordering::SeqCst);
+            Err(PyErr::from_value(error::interrupted(py, send, started)))
         }
     }
 }
@@ -499,10 +495,12 @@ where
     let Ctx {
         inside: _inside,
         client,
-        handle,
         ..
     } = ctx;
-    let fut = make(client);
+    let handle = client
+        .runtime_handle()
+        .ok_or_else(|| error::config(py, "the client's runtime is gone", send))?;
+    let fut = make(client.as_async().clone());
     let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
     let future = event_loop.call_method0("create_future")?;
     let state = Arc::new(CallState::default());
