@@ -1,8 +1,9 @@
 //! `zignsec.Client` (blocking) and `zignsec._zignsec._AsyncClient` (the native half
 //! of `zignsec.AsyncClient`). Both drive the core's async client on the core
 //! `Client`'s own tokio runtime: blocking calls wait with the GIL released (waking
-//! every 100 ms to let Ctrl-C through), async calls hand their result to an asyncio
-//! Future through `loop.call_soon_threadsafe`.
+//! every 100 ms to let Ctrl-C and `close()` through), async calls hand their result to
+//! an asyncio Future through `loop.call_soon_threadsafe`. Each operation is declared
+//! once, in `client_class!`, and emitted for both classes with their runner.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,19 +14,29 @@ use std::time::Duration;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyCFunction;
+use pyo3::IntoPyObjectExt;
 use tokio::runtime::Handle;
-use zignsec::{SendSms, StartPhoneVerification};
+use zignsec::input::{self, ClientOptions, SendSmsInput};
+use zignsec::otp::SendOtp;
+use zignsec::{StartEmailVerification, StartPhoneVerification};
 
-use crate::convert::Call;
-use crate::error;
+use crate::convert::Args;
+use crate::error::{self, ZsResult};
 use crate::lifecycle::{self, Entry, Slot};
 use crate::logging;
-use crate::models::{PhoneSession, PhoneSessionDetails, SmsSession, SmsSessionDetails};
+use crate::models::{
+    EmailSession, EmailSessionDetails, OtpSend, PhoneSession, PhoneSessionDetails, SmsSession,
+    SmsSessionDetails,
+};
+use crate::otp::Otp;
+
+type Arg<'a, 'py> = &'a Bound<'py, PyAny>;
+type Opt<'a, 'py> = Option<&'a Bound<'py, PyAny>>;
 
 /// What both clients hold: the core client (absent once closed; the exit hook closes
-/// it too) and what `repr` shows. (`Debug` is the core's, which redacts the key.)
+/// it too) and what `repr` shows. (`Debug` is the core's, which redacts the keys.)
 #[derive(Debug)]
-struct Shared {
+struct ClientState {
     client: Arc<Slot>,
     base_url: String,
     timeout: f64,
@@ -33,80 +44,92 @@ struct Shared {
     user_agent: String,
 }
 
-impl Shared {
+/// What a call needs once its arguments are converted: the calling thread's
+/// permission to run Python code (see `lifecycle`), the core client's async half,
+/// its runtime (the current process's: a forked child gets its own) and the slot, so
+/// a blocking wait notices `close()`.
+struct Ctx {
+    inside: Option<Entry>,
+    client: zignsec::AsyncClient,
+    handle: Handle,
+    slot: Arc<Slot>,
+}
+
+impl ClientState {
     #[allow(clippy::too_many_arguments)]
     fn build(
         py: Python<'_>,
         func: &'static str,
-        api_key: Option<&Bound<'_, PyAny>>,
-        environment: Option<&Bound<'_, PyAny>>,
-        base_url: Option<&Bound<'_, PyAny>>,
-        timeout: Option<&Bound<'_, PyAny>>,
-        connect_timeout: Option<&Bound<'_, PyAny>>,
-        max_retries: Option<&Bound<'_, PyAny>>,
-        proxy: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Shared> {
-        let call = Call::new(func);
-        // Only what the caller gave reaches the builder, so ZIGNSEC_* env vars fill the rest.
-        let mut builder = zignsec::Client::builder().sdk("python", env!("CARGO_PKG_VERSION"));
-        if let Some(key) = call.opt_text(api_key, "api_key", "api_key")? {
-            builder = builder.api_key(key);
-        }
-        if let Some(env) = call.opt_text(environment, "environment", "environment")? {
-            builder = builder.environment(env);
-        }
-        if let Some(url) = call.opt_text(base_url, "base_url", "base_url")? {
-            builder = builder.base_url(url);
-        }
-        if let Some(t) = call.opt_seconds(timeout, "timeout")? {
-            builder = builder.timeout_secs(t);
-        }
-        if let Some(t) = call.opt_seconds(connect_timeout, "connect_timeout")? {
-            builder = builder.connect_timeout_secs(t);
-        }
-        if let Some(n) = max_retries.filter(|o| !o.is_none()) {
-            builder = builder.max_retries(call.int(n, "max_retries")?);
-        }
-        if let Some(p) = call.opt_text(proxy, "proxy", "proxy")? {
-            builder = builder.proxy(p);
-        }
-        let client = error::check(py, builder.build())?;
+        api_key: Opt<'_, '_>,
+        environment: Opt<'_, '_>,
+        base_url: Opt<'_, '_>,
+        timeout: Opt<'_, '_>,
+        connect_timeout: Opt<'_, '_>,
+        max_retries: Opt<'_, '_>,
+        proxy: Opt<'_, '_>,
+        auth_scheme: Opt<'_, '_>,
+        secondary_api_key: Opt<'_, '_>,
+    ) -> ZsResult<ClientState> {
+        let args = Args::new(func);
+        // Only what the caller gave is set, so ZIGNSEC_* env vars and the core's
+        // defaults fill the rest.
+        let options = ClientOptions {
+            api_key: args.opt_text(api_key, "api_key", "api_key")?,
+            secondary_api_key: args.opt_text(
+                secondary_api_key,
+                "secondary_api_key",
+                "secondary_api_key",
+            )?,
+            auth_scheme: args.opt_text(auth_scheme, "auth_scheme", "auth_scheme")?,
+            environment: args.opt_text(environment, "environment", "environment")?,
+            base_url: args.opt_text(base_url, "base_url", "base_url")?,
+            proxy: args.opt_text(proxy, "proxy", "proxy")?,
+            timeout: args.opt_seconds(timeout, "timeout")?,
+            connect_timeout: args.opt_seconds(connect_timeout, "connect_timeout")?,
+            max_retries: max_retries
+                .filter(|o| !o.is_none())
+                .map(|n| args.int(n, "max_retries").map(input::Number::Int))
+                .transpose()?,
+        };
+        let client = options
+            .into_builder("python", env!("CARGO_PKG_VERSION"))?
+            .build()?;
         logging::refresh(py);
-        let shared = Shared {
+        let state = ClientState {
             base_url: client.base_url().to_string(),
             timeout: client.timeout().as_secs_f64(),
             max_retries: client.max_retries(),
             user_agent: client.as_async().user_agent().to_string(),
             client: Arc::new(RwLock::new(Some(client))),
         };
-        lifecycle::register(&shared.client);
-        Ok(shared)
+        lifecycle::register(&state.client);
+        Ok(state)
     }
 
-    /// At the start of a call: the core client (a clone: clones share one pool and
-    /// runtime, and each keeps the runtime alive), its async half, and its runtime (the
-    /// current process's: a forked child gets its own). `send` marks a closed-client
-    /// error `maybe_sent=False`. First of all the calling thread's permission to run
-    /// Python code from here (see `lifecycle`); held until the call returns.
-    fn get(
-        &self,
-        py: Python<'_>,
-        send: bool,
-    ) -> PyResult<(Option<Entry>, zignsec::Client, zignsec::AsyncClient, Handle)> {
+    /// At the start of a call (after its arguments are converted). `send` marks a
+    /// closed-client error `maybe_sent=False`. The permission to run Python code is
+    /// taken first and held until the call returns.
+    fn get(&self, py: Python<'_>, send: bool) -> PyResult<Ctx> {
         let inside = lifecycle::enter_py(py);
         logging::refresh(py);
         // The lock is let go before any Python code runs (building an exception may
         // switch threads, and the exit hook takes this lock with the GIL).
         let found = {
             let guard = self.client.read().unwrap_or_else(|e| e.into_inner());
-            guard.as_ref().map(|c| (c.clone(), c.runtime_handle()))
+            guard
+                .as_ref()
+                .map(|c| (c.as_async().clone(), c.runtime_handle()))
         };
         let (client, handle) =
             found.ok_or_else(|| error::config(py, "the client is closed", send))?;
         let handle =
             handle.ok_or_else(|| error::config(py, "the client's runtime is gone", send))?;
-        let core_async = client.as_async().clone();
-        Ok((inside, client, core_async, handle))
+        Ok(Ctx {
+            inside,
+            client,
+            handle,
+            slot: Arc::clone(&self.client),
+        })
     }
 
     fn close(&self, py: Python<'_>) {
@@ -115,22 +138,19 @@ impl Shared {
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .take();
-        // Dropping the last handle shuts the runtime down; blocking calls in flight on
-        // other threads keep it alive until they finish.
+        // Dropping the last handle shuts the runtime down, which ends the calls in
+        // flight (blocking waits also notice the empty slot).
         if let Some(client) = taken {
             let ((), _inside) = lifecycle::detach(py, move || drop(client));
         }
     }
 
     fn closed(&self) -> bool {
-        self.client
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .is_none()
+        slot_closed(&self.client)
     }
 
     fn repr(&self, py: Python<'_>, class: &str) -> PyResult<String> {
-        // Never the key: only what was resolved besides it.
+        // Never a key: only what was resolved besides them.
         let text = |s: &str| -> PyResult<String> {
             Ok(pyo3::types::PyString::new(py, s)
                 .repr()?
@@ -148,75 +168,147 @@ impl Shared {
     }
 }
 
-// ---- the arguments of each operation ----
+fn slot_closed(slot: &Slot) -> bool {
+    slot.read().unwrap_or_else(|e| e.into_inner()).is_none()
+}
+
+// ---- the arguments of each operation, converted once for both clients ----
 
 #[allow(clippy::too_many_arguments)]
-fn send_sms_request(
-    func: &'static str,
-    to: &Bound<'_, PyAny>,
-    message: &Bound<'_, PyAny>,
-    from_: &Bound<'_, PyAny>,
-    max_message_parts: Option<&Bound<'_, PyAny>>,
-    relay_state: Option<&Bound<'_, PyAny>>,
-    webhook: Option<&Bound<'_, PyAny>>,
-) -> PyResult<SendSms> {
-    let call = Call::send(func);
-    let mut req = SendSms::new(
-        call.text(to, "to", "to")?,
-        call.text(from_, "from_", "from")?,
-        call.text(message, "message", "message")?,
-    );
-    if let Some(n) = max_message_parts.filter(|o| !o.is_none()) {
-        req.max_message_parts = call.parts(n, "max_message_parts")?;
+fn send_sms_args(
+    to: Arg<'_, '_>,
+    message: Arg<'_, '_>,
+    from_: Arg<'_, '_>,
+    max_message_parts: Opt<'_, '_>,
+    relay_state: Opt<'_, '_>,
+    webhook: Opt<'_, '_>,
+) -> ZsResult<zignsec::SendSms> {
+    let args = Args::new("send_sms");
+    Ok(SendSmsInput {
+        to: args.text(to, "to", "to")?,
+        from: args.text(from_, "from_", "from")?,
+        message: args.text(message, "message", "message")?,
+        max_message_parts: args.opt_number(max_message_parts, "max_message_parts")?,
+        relay_state: args.opt_text(relay_state, "relay_state", "relay_state")?,
+        webhook: args.opt_text(webhook, "webhook", "webhook")?,
     }
-    req.relay_state = call.opt_text(relay_state, "relay_state", "relay_state")?;
-    req.webhook = call.opt_text(webhook, "webhook", "webhook")?;
-    Ok(req)
+    .into_request()?)
 }
 
 #[allow(clippy::too_many_arguments)]
-fn phone_request(
-    func: &'static str,
-    phone_number: &Bound<'_, PyAny>,
-    locale: Option<&Bound<'_, PyAny>>,
-    redirect_success: Option<&Bound<'_, PyAny>>,
-    redirect_failure: Option<&Bound<'_, PyAny>>,
-    relay_state: Option<&Bound<'_, PyAny>>,
-    webhook: Option<&Bound<'_, PyAny>>,
-    csrf_token: Option<&Bound<'_, PyAny>>,
-) -> PyResult<StartPhoneVerification> {
-    let call = Call::send(func);
-    let mut req =
-        StartPhoneVerification::new(call.text(phone_number, "phone_number", "phone_number")?);
-    req.locale = call.opt_text(locale, "locale", "locale")?;
-    req.redirect_success =
-        call.opt_text(redirect_success, "redirect_success", "redirect_success")?;
-    req.redirect_failure =
-        call.opt_text(redirect_failure, "redirect_failure", "redirect_failure")?;
-    req.relay_state = call.opt_text(relay_state, "relay_state", "relay_state")?;
-    req.webhook = call.opt_text(webhook, "webhook", "webhook")?;
-    req.csrf_token = call.opt_text(csrf_token, "csrf_token", "csrf_token")?;
-    Ok(req)
+fn send_otp_args(
+    to: Arg<'_, '_>,
+    from_: Arg<'_, '_>,
+    otp: Arg<'_, '_>,
+    template: Opt<'_, '_>,
+    max_message_parts: Opt<'_, '_>,
+    relay_state: Opt<'_, '_>,
+    webhook: Opt<'_, '_>,
+) -> ZsResult<(SendOtp, zignsec::otp::Otp)> {
+    let args = Args::new("send_otp");
+    let issuer = otp.cast::<Otp>().map_err(|_| {
+        pyo3::exceptions::PyTypeError::new_err(format!(
+            "send_otp() argument 'otp' must be zignsec.Otp, not {}",
+            otp.get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        ))
+    })?;
+    // The part count goes through the send's own intake rule.
+    let sms = SendSmsInput {
+        to: args.text(to, "to", "to")?,
+        from: args.text(from_, "from_", "from")?,
+        max_message_parts: args.opt_number(max_message_parts, "max_message_parts")?,
+        relay_state: args.opt_text(relay_state, "relay_state", "relay_state")?,
+        webhook: args.opt_text(webhook, "webhook", "webhook")?,
+        ..SendSmsInput::default()
+    }
+    .into_request()?;
+    let request = SendOtp {
+        to: sms.to,
+        from: sms.from,
+        template: args.opt_text(template, "template", "template")?,
+        max_message_parts: sms.max_message_parts,
+        relay_state: sms.relay_state,
+        webhook: sms.webhook,
+    };
+    Ok((request, issuer.get().0.clone()))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn phone_args(
+    phone_number: Arg<'_, '_>,
+    locale: Opt<'_, '_>,
+    redirect_success: Opt<'_, '_>,
+    redirect_failure: Opt<'_, '_>,
+    relay_state: Opt<'_, '_>,
+    webhook: Opt<'_, '_>,
+    csrf_token: Opt<'_, '_>,
+) -> ZsResult<StartPhoneVerification> {
+    let args = Args::new("start_phone_verification");
+    Ok(StartPhoneVerification {
+        phone_number: args.text(phone_number, "phone_number", "phone_number")?,
+        locale: args.opt_text(locale, "locale", "locale")?,
+        redirect_success: args.opt_text(
+            redirect_success,
+            "redirect_success",
+            "redirect_success",
+        )?,
+        redirect_failure: args.opt_text(
+            redirect_failure,
+            "redirect_failure",
+            "redirect_failure",
+        )?,
+        relay_state: args.opt_text(relay_state, "relay_state", "relay_state")?,
+        webhook: args.opt_text(webhook, "webhook", "webhook")?,
+        csrf_token: args.opt_text(csrf_token, "csrf_token", "csrf_token")?,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn email_args(
+    email_address: Arg<'_, '_>,
+    locale: Arg<'_, '_>,
+    redirect_success: Arg<'_, '_>,
+    redirect_failure: Arg<'_, '_>,
+    relay_state: Opt<'_, '_>,
+    webhook: Opt<'_, '_>,
+    csrf_token: Opt<'_, '_>,
+) -> ZsResult<StartEmailVerification> {
+    let args = Args::new("start_email_verification");
+    Ok(StartEmailVerification {
+        email_address: args.text(email_address, "email_address", "email_address")?,
+        locale: args.text(locale, "locale", "locale")?,
+        redirect_success: args.text(redirect_success, "redirect_success", "redirect_success")?,
+        redirect_failure: args.text(redirect_failure, "redirect_failure", "redirect_failure")?,
+        relay_state: args.opt_text(relay_state, "relay_state", "relay_state")?,
+        webhook: args.opt_text(webhook, "webhook", "webhook")?,
+        csrf_token: args.opt_text(csrf_token, "csrf_token", "csrf_token")?,
+    })
+}
+
+fn session_id_arg(func: &'static str, session_id: Arg<'_, '_>) -> ZsResult<String> {
+    Args::new(func).text(session_id, "session_id", "session_id")
 }
 
 /// `wait_*` arguments: the session id, and the optional timeout and poll interval
-/// checked by the core's seconds rule.
+/// checked by the core (`None` = the operation's default).
+type WaitArgs = (String, Option<Duration>, Option<Duration>);
+
 fn wait_args(
     func: &'static str,
-    session_id: &Bound<'_, PyAny>,
-    timeout: Option<&Bound<'_, PyAny>>,
-    poll_interval: Option<&Bound<'_, PyAny>>,
-) -> PyResult<(String, Option<Duration>, Option<Duration>)> {
-    let call = Call::new(func);
-    let id = call.text(session_id, "session_id", "session_id")?;
-    let timeout = match timeout.filter(|o| !o.is_none()) {
-        Some(t) => Some(call.wait_duration(t, "timeout")?),
-        None => None,
-    };
-    let poll = match poll_interval.filter(|o| !o.is_none()) {
-        Some(p) => Some(call.wait_duration(p, "poll_interval")?),
-        None => None,
-    };
+    session_id: Arg<'_, '_>,
+    timeout: Opt<'_, '_>,
+    poll_interval: Opt<'_, '_>,
+) -> ZsResult<WaitArgs> {
+    let args = Args::new(func);
+    let id = args.text(session_id, "session_id", "session_id")?;
+    let (timeout, poll) = input::wait_durations(
+        args.opt_seconds(timeout, "timeout")?,
+        args.opt_seconds(poll_interval, "poll_interval")?,
+        ("timeout", "poll_interval"),
+    )?;
     Ok((id, timeout, poll))
 }
 
@@ -231,22 +323,30 @@ struct CallState {
     cancelled: AtomicBool,
 }
 
-/// Run `fut` on the client's runtime and wait for it with the GIL released. `owner`
-/// keeps the runtime alive until the call is over, so `close()` lets a blocking call
-/// finish (its thread is waiting for it anyway). `send` says whether the call is a
-/// send, for the error if the task ends without an answer.
-fn block_on<T, Fut>(
+/// Run the call on the client's runtime and wait for it with the GIL released. The
+/// wait holds no core client: `close()` (or the exit hook) ends a call in flight with
+/// `APIConnectionError`, as for `AsyncClient`; `send` and whether the task had started
+/// decide `maybe_sent` (True once it may have left, never unknown).
+fn block<T, P, F, Fut>(
     py: Python<'_>,
-    inside: Option<Entry>,
-    owner: zignsec::Client,
-    handle: &Handle,
+    ctx: Ctx,
     send: bool,
-    fut: Fut,
-) -> PyResult<T>
+    make: F,
+    to_py: fn(T) -> P,
+) -> PyResult<Py<PyAny>>
 where
     T: Send + 'static,
+    P: for<'py> IntoPyObject<'py> + 'static,
+    F: FnOnce(zignsec::AsyncClient) -> Fut,
     Fut: Future<Output = zignsec::Result<T>> + Send + 'static,
 {
+    let Ctx {
+        inside,
+        client,
+        handle,
+        slot,
+    } = ctx;
+    let fut = make(client);
     let (tx, rx) = mpsc::sync_channel(1);
     let state = Arc::new(CallState::default());
     let task_state = Arc::clone(&state);
@@ -256,7 +356,6 @@ where
     });
     let mut rx = rx;
     let mut inside = inside;
-    let _owner = owner;
     loop {
         // Not inside Python while waiting; once the interpreter exits, a daemon thread
         // never comes back from this wait (re-taking the GIL would abort the process).
@@ -268,12 +367,19 @@ where
         inside = entry;
         rx = back;
         match received {
-            Ok(result) => return error::check(py, result),
+            Ok(Ok(value)) => return to_py(value).into_py_any(py),
+            Ok(Err(e)) => return Err(error::to_pyerr(py, &e)),
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 // Ctrl-C (or any signal handler that raises) ends the wait.
                 if let Err(e) = py.check_signals() {
                     task.abort();
                     return Err(e);
+                }
+                // So does close(), even if the runtime has not dropped the task yet.
+                if slot_closed(&slot) {
+                    task.abort();
+                    let started = state.started.load(Ordering::SeqCst);
+                    return Err(PyErr::from_value(error::interrupted(py, send, started)));
                 }
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => {
@@ -377,17 +483,26 @@ impl CancelTask {
 /// once, rather than waiting up to a whole timeout for a slow gateway. Each dropped
 /// task settles its future with `APIConnectionError`; `send` and whether the task had
 /// started decide `maybe_sent` (True once it may have left, never unknown).
-fn spawn<'py, T, Fut>(
-    py: Python<'py>,
-    handle: &Handle,
+fn spawn<T, P, F, Fut>(
+    py: Python<'_>,
+    ctx: Ctx,
     send: bool,
-    fut: Fut,
-    to_py: fn(Python<'_>, T) -> PyResult<Bound<'_, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>>
+    make: F,
+    to_py: fn(T) -> P,
+) -> PyResult<Py<PyAny>>
 where
     T: Send + 'static,
+    P: for<'py> IntoPyObject<'py> + 'static,
+    F: FnOnce(zignsec::AsyncClient) -> Fut,
     Fut: Future<Output = zignsec::Result<T>> + Send + 'static,
 {
+    let Ctx {
+        inside: _inside,
+        client,
+        handle,
+        ..
+    } = ctx;
+    let fut = make(client);
     let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
     let future = event_loop.call_method0("create_future")?;
     let state = Arc::new(CallState::default());
@@ -402,7 +517,7 @@ where
         let result = fut.await;
         completion.settle(|py| {
             let converted = match result {
-                Ok(v) => to_py(py, v).map(|v| (false, v)),
+                Ok(v) => to_py(v).into_bound_py_any(py).map(|v| (false, v)),
                 Err(e) => error::to_exception(py, &e).map(|v| (true, v)),
             };
             converted.unwrap_or_else(|e| (true, e.into_value(py).into_bound(py).into_any()))
@@ -413,29 +528,224 @@ where
         state,
     };
     future.call_method1("add_done_callback", (cancel,))?;
-    Ok(future)
+    Ok(future.unbind())
 }
 
-fn sms_session_py(py: Python<'_>, v: zignsec::SmsSession) -> PyResult<Bound<'_, PyAny>> {
-    Ok(Bound::new(py, SmsSession(v))?.into_any())
-}
-fn phone_session_py(py: Python<'_>, v: zignsec::PhoneSession) -> PyResult<Bound<'_, PyAny>> {
-    Ok(Bound::new(py, PhoneSession(v))?.into_any())
-}
-fn sms_details_py(py: Python<'_>, v: zignsec::SmsSessionDetails) -> PyResult<Bound<'_, PyAny>> {
-    Ok(Bound::new(py, SmsSessionDetails(v))?.into_any())
-}
-fn phone_details_py(py: Python<'_>, v: zignsec::PhoneSessionDetails) -> PyResult<Bound<'_, PyAny>> {
-    Ok(Bound::new(py, PhoneSessionDetails(v))?.into_any())
-}
+// ---- both classes, from one table ----
 
-// ---- zignsec.Client ----
+/// Emits a client class: the constructor, the properties and every operation, each
+/// declared once; `$run` is the class's runner (`block` or `spawn`) and `$extra` its
+/// own methods.
+macro_rules! client_class {
+    ($ty:ident, $name:literal, $run:ident, { $($extra:tt)* }) => {
+        #[pymethods]
+        impl $ty {
+            #[new]
+            #[pyo3(signature = (api_key=None, *, environment=None, base_url=None, timeout=None, connect_timeout=None, max_retries=None, proxy=None, auth_scheme=None, secondary_api_key=None))]
+            #[allow(clippy::too_many_arguments)]
+            fn new(
+                py: Python<'_>,
+                api_key: Opt<'_, '_>,
+                environment: Opt<'_, '_>,
+                base_url: Opt<'_, '_>,
+                timeout: Opt<'_, '_>,
+                connect_timeout: Opt<'_, '_>,
+                max_retries: Opt<'_, '_>,
+                proxy: Opt<'_, '_>,
+                auth_scheme: Opt<'_, '_>,
+                secondary_api_key: Opt<'_, '_>,
+            ) -> ZsResult<Self> {
+                ClientState::build(
+                    py, $name, api_key, environment, base_url, timeout, connect_timeout,
+                    max_retries, proxy, auth_scheme, secondary_api_key,
+                )
+                .map($ty)
+            }
+
+            /// The base URL calls go to (no trailing slash).
+            #[getter]
+            fn base_url(&self) -> &str {
+                &self.0.base_url
+            }
+            /// Seconds one call may take, retries included.
+            #[getter]
+            fn timeout(&self) -> f64 {
+                self.0.timeout
+            }
+            /// Retries after the first attempt.
+            #[getter]
+            fn max_retries(&self) -> u32 {
+                self.0.max_retries
+            }
+            /// The ``User-Agent`` sent with every request (``zignsec-python/<version>``).
+            #[getter]
+            fn user_agent(&self) -> &str {
+                &self.0.user_agent
+            }
+            /// Whether ``close()`` was called.
+            #[getter]
+            fn closed(&self) -> bool {
+                self.0.closed()
+            }
+
+            /// Release the connection pool and I/O threads; idempotent. Calls still
+            /// running end with ``APIConnectionError`` (a send says ``maybe_sent=True``
+            /// unless it provably never left); later calls raise ``ConfigError``.
+            fn close(&self, py: Python<'_>) {
+                self.0.close(py)
+            }
+
+            /// Send an SMS. ``to`` is E.164 (``"+46701234567"``), ``from_`` an E.164
+            /// number or 1 to 11 letters and digits, ``message`` must fit in
+            /// ``max_message_parts`` parts (1 to 10; default 1). Returns the new
+            /// ``SmsSession``. Never retried once it may have reached the gateway: no
+            /// SMS goes out twice.
+            #[pyo3(signature = (to, message, from_, max_message_parts=None, relay_state=None, webhook=None))]
+            #[allow(clippy::too_many_arguments)]
+            fn send_sms(
+                &self,
+                py: Python<'_>,
+                to: Arg<'_, '_>,
+                message: Arg<'_, '_>,
+                from_: Arg<'_, '_>,
+                max_message_parts: Opt<'_, '_>,
+                relay_state: Opt<'_, '_>,
+                webhook: Opt<'_, '_>,
+            ) -> ZsResult<Py<PyAny>> {
+                let req = send_sms_args(to, message, from_, max_message_parts, relay_state, webhook)?;
+                let ctx = self.0.get(py, true)?;
+                Ok($run(py, ctx, true, move |c| async move { c.send_sms(&req).await }, SmsSession::from)?)
+            }
+
+            /// Issue a one-time code for ``to`` with ``otp`` and send it by SMS in
+            /// ``template`` (must contain ``{code}`` once; default
+            /// ``"Your code is {code}"``). Returns ``OtpSend(session, challenge)``:
+            /// store the challenge server-side for ``otp.check``. The code itself is
+            /// never returned, logged or put in an error.
+            #[pyo3(signature = (to, from_, otp, *, template=None, max_message_parts=None, relay_state=None, webhook=None))]
+            #[allow(clippy::too_many_arguments)]
+            fn send_otp(
+                &self,
+                py: Python<'_>,
+                to: Arg<'_, '_>,
+                from_: Arg<'_, '_>,
+                otp: Arg<'_, '_>,
+                template: Opt<'_, '_>,
+                max_message_parts: Opt<'_, '_>,
+                relay_state: Opt<'_, '_>,
+                webhook: Opt<'_, '_>,
+            ) -> ZsResult<Py<PyAny>> {
+                let (req, issuer) =
+                    send_otp_args(to, from_, otp, template, max_message_parts, relay_state, webhook)?;
+                let ctx = self.0.get(py, true)?;
+                Ok($run(py, ctx, true, move |c| async move { c.send_otp(&req, &issuer).await }, OtpSend::from)?)
+            }
+
+            /// Start a phone verification: send the user to the returned
+            /// ``redirect_url``, where they receive a 5-digit code by SMS and type it in.
+            #[pyo3(signature = (phone_number, *, locale=None, redirect_success=None, redirect_failure=None, relay_state=None, webhook=None, csrf_token=None))]
+            #[allow(clippy::too_many_arguments)]
+            fn start_phone_verification(
+                &self,
+                py: Python<'_>,
+                phone_number: Arg<'_, '_>,
+                locale: Opt<'_, '_>,
+                redirect_success: Opt<'_, '_>,
+                redirect_failure: Opt<'_, '_>,
+                relay_state: Opt<'_, '_>,
+                webhook: Opt<'_, '_>,
+                csrf_token: Opt<'_, '_>,
+            ) -> ZsResult<Py<PyAny>> {
+                let req = phone_args(phone_number, locale, redirect_success, redirect_failure, relay_state, webhook, csrf_token)?;
+                let ctx = self.0.get(py, true)?;
+                Ok($run(py, ctx, true, move |c| async move { c.start_phone_verification(&req).await }, PhoneSession::from)?)
+            }
+
+            /// Start an email verification: send the user to the returned
+            /// ``redirect_url``, where they receive a 5-digit code by email and type it
+            /// in. ``locale`` and both redirects are required.
+            #[pyo3(signature = (email_address, locale, redirect_success, redirect_failure, *, relay_state=None, webhook=None, csrf_token=None))]
+            #[allow(clippy::too_many_arguments)]
+            fn start_email_verification(
+                &self,
+                py: Python<'_>,
+                email_address: Arg<'_, '_>,
+                locale: Arg<'_, '_>,
+                redirect_success: Arg<'_, '_>,
+                redirect_failure: Arg<'_, '_>,
+                relay_state: Opt<'_, '_>,
+                webhook: Opt<'_, '_>,
+                csrf_token: Opt<'_, '_>,
+            ) -> ZsResult<Py<PyAny>> {
+                let req = email_args(email_address, locale, redirect_success, redirect_failure, relay_state, webhook, csrf_token)?;
+                let ctx = self.0.get(py, true)?;
+                Ok($run(py, ctx, true, move |c| async move { c.start_email_verification(&req).await }, EmailSession::from)?)
+            }
+
+            /// Read an SMS session.
+            fn get_sms_session(&self, py: Python<'_>, session_id: Arg<'_, '_>) -> ZsResult<Py<PyAny>> {
+                let id = session_id_arg("get_sms_session", session_id)?;
+                let ctx = self.0.get(py, false)?;
+                Ok($run(py, ctx, false, move |c| async move { c.get_sms_session(&id).await }, SmsSessionDetails::from)?)
+            }
+
+            /// Read a phone verification session.
+            fn get_phone_session(&self, py: Python<'_>, session_id: Arg<'_, '_>) -> ZsResult<Py<PyAny>> {
+                let id = session_id_arg("get_phone_session", session_id)?;
+                let ctx = self.0.get(py, false)?;
+                Ok($run(py, ctx, false, move |c| async move { c.get_phone_session(&id).await }, PhoneSessionDetails::from)?)
+            }
+
+            /// Read an email verification session.
+            fn get_email_session(&self, py: Python<'_>, session_id: Arg<'_, '_>) -> ZsResult<Py<PyAny>> {
+                let id = session_id_arg("get_email_session", session_id)?;
+                let ctx = self.0.get(py, false)?;
+                Ok($run(py, ctx, false, move |c| async move { c.get_email_session(&id).await }, EmailSessionDetails::from)?)
+            }
+
+            /// Poll an SMS session until its status is final (``delivered`` or
+            /// ``failed``); after ``timeout`` seconds (default 60; poll every
+            /// ``poll_interval``, default 1) raise ``WaitTimeoutError`` whose
+            /// ``details`` is the last read.
+            #[pyo3(signature = (session_id, *, timeout=None, poll_interval=None))]
+            fn wait_sms_session(&self, py: Python<'_>, session_id: Arg<'_, '_>, timeout: Opt<'_, '_>, poll_interval: Opt<'_, '_>) -> ZsResult<Py<PyAny>> {
+                let (id, timeout, poll) = wait_args("wait_sms_session", session_id, timeout, poll_interval)?;
+                let ctx = self.0.get(py, false)?;
+                Ok($run(py, ctx, false, move |c| async move { c.wait_sms_session(&id, timeout, poll).await }, SmsSessionDetails::from)?)
+            }
+
+            /// Poll a phone session until its status is final (``finished``,
+            /// ``accepted``, ``failed`` or ``cancelled``); after ``timeout`` seconds
+            /// (default 300) raise ``WaitTimeoutError``.
+            #[pyo3(signature = (session_id, *, timeout=None, poll_interval=None))]
+            fn wait_phone_session(&self, py: Python<'_>, session_id: Arg<'_, '_>, timeout: Opt<'_, '_>, poll_interval: Opt<'_, '_>) -> ZsResult<Py<PyAny>> {
+                let (id, timeout, poll) = wait_args("wait_phone_session", session_id, timeout, poll_interval)?;
+                let ctx = self.0.get(py, false)?;
+                Ok($run(py, ctx, false, move |c| async move { c.wait_phone_session(&id, timeout, poll).await }, PhoneSessionDetails::from)?)
+            }
+
+            /// Poll an email session until its status is final (as for phone); after
+            /// ``timeout`` seconds (default 300) raise ``WaitTimeoutError``.
+            #[pyo3(signature = (session_id, *, timeout=None, poll_interval=None))]
+            fn wait_email_session(&self, py: Python<'_>, session_id: Arg<'_, '_>, timeout: Opt<'_, '_>, poll_interval: Opt<'_, '_>) -> ZsResult<Py<PyAny>> {
+                let (id, timeout, poll) = wait_args("wait_email_session", session_id, timeout, poll_interval)?;
+                let ctx = self.0.get(py, false)?;
+                Ok($run(py, ctx, false, move |c| async move { c.wait_email_session(&id, timeout, poll).await }, EmailSessionDetails::from)?)
+            }
+
+            $($extra)*
+        }
+    };
+}
 
 /// The blocking ZignSec client. Thread-safe: build it once and share it; every call
 /// releases the GIL while it waits for the gateway.
 ///
 /// Options left as ``None`` come from the ``ZIGNSEC_*`` environment variables, then
-/// the defaults: ``api_key`` (``ZIGNSEC_API_KEY``, required), ``environment``
+/// the core's defaults: ``api_key`` (``ZIGNSEC_API_KEY``, required),
+/// ``secondary_api_key`` (``ZIGNSEC_SECONDARY_API_KEY``; on a 401 the other key is
+/// tried once, and kept when it works), ``auth_scheme`` (``ZIGNSEC_AUTH_SCHEME``:
+/// ``"authorization"``, the default, or ``"product-key"``), ``environment``
 /// (``ZIGNSEC_ENVIRONMENT``, ``"test"`` or ``"production"``; default ``"test"``),
 /// ``base_url`` (``ZIGNSEC_BASE_URL``; overrides ``environment``; ``http://`` only
 /// for loopback hosts), ``timeout`` (``ZIGNSEC_TIMEOUT``; seconds for one call,
@@ -449,69 +759,9 @@ fn phone_details_py(py: Python<'_>, v: zignsec::PhoneSessionDetails) -> PyResult
 /// ``close()`` when done.
 #[pyclass(frozen, module = "zignsec", name = "Client")]
 #[derive(Debug)]
-pub struct Client(Shared);
+pub struct Client(ClientState);
 
-#[pymethods]
-impl Client {
-    #[new]
-    #[pyo3(signature = (api_key=None, *, environment=None, base_url=None, timeout=None, connect_timeout=None, max_retries=None, proxy=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        api_key: Option<&Bound<'_, PyAny>>,
-        environment: Option<&Bound<'_, PyAny>>,
-        base_url: Option<&Bound<'_, PyAny>>,
-        timeout: Option<&Bound<'_, PyAny>>,
-        connect_timeout: Option<&Bound<'_, PyAny>>,
-        max_retries: Option<&Bound<'_, PyAny>>,
-        proxy: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Self> {
-        Shared::build(
-            py,
-            "Client",
-            api_key,
-            environment,
-            base_url,
-            timeout,
-            connect_timeout,
-            max_retries,
-            proxy,
-        )
-        .map(Client)
-    }
-
-    /// The base URL calls go to (no trailing slash).
-    #[getter]
-    fn base_url(&self) -> &str {
-        &self.0.base_url
-    }
-    /// Seconds one call may take, retries included.
-    #[getter]
-    fn timeout(&self) -> f64 {
-        self.0.timeout
-    }
-    /// Retries after the first attempt.
-    #[getter]
-    fn max_retries(&self) -> u32 {
-        self.0.max_retries
-    }
-    /// The ``User-Agent`` sent with every request (``zignsec-python/<version>``).
-    #[getter]
-    fn user_agent(&self) -> &str {
-        &self.0.user_agent
-    }
-    /// Whether ``close()`` was called.
-    #[getter]
-    fn closed(&self) -> bool {
-        self.0.closed()
-    }
-
-    /// Release the connection pool and I/O threads. Calls after this raise
-    /// ``ConfigError``; calls already running finish first. Idempotent.
-    fn close(&self, py: Python<'_>) {
-        self.0.close(py)
-    }
-
+client_class!(Client, "Client", block, {
     fn __enter__(slf: Py<Self>) -> Py<Self> {
         slf
     }
@@ -525,358 +775,18 @@ impl Client {
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         self.0.repr(py, "Client")
     }
-
-    /// Send an SMS. ``to`` is E.164 (``"+46701234567"``), ``from_`` an E.164 number
-    /// or 1 to 11 letters and digits, ``message`` must fit in ``max_message_parts``
-    /// parts (1 to 10). Returns the new ``SmsSession``. Never retried once it may have
-    /// reached the gateway: no SMS goes out twice.
-    #[pyo3(signature = (to, message, from_, max_message_parts=None, relay_state=None, webhook=None))]
-    #[pyo3(
-        text_signature = "(self, to, message, from_, max_message_parts=1, relay_state=None, webhook=None)"
-    )]
-    #[allow(clippy::too_many_arguments)]
-    fn send_sms(
-        &self,
-        py: Python<'_>,
-        to: &Bound<'_, PyAny>,
-        message: &Bound<'_, PyAny>,
-        from_: &Bound<'_, PyAny>,
-        max_message_parts: Option<&Bound<'_, PyAny>>,
-        relay_state: Option<&Bound<'_, PyAny>>,
-        webhook: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<SmsSession> {
-        let req = send_sms_request(
-            "send_sms",
-            to,
-            message,
-            from_,
-            max_message_parts,
-            relay_state,
-            webhook,
-        )?;
-        let (inside, owner, client, handle) = self.0.get(py, true)?;
-        block_on(py, inside, owner, &handle, true, async move {
-            client.send_sms(&req).await
-        })
-        .map(SmsSession)
-    }
-
-    /// Start a phone verification: send the user to the returned ``redirect_url``,
-    /// where they receive a 5-digit code by SMS and type it in.
-    #[pyo3(signature = (phone_number, *, locale=None, redirect_success=None, redirect_failure=None, relay_state=None, webhook=None, csrf_token=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn start_phone_verification(
-        &self,
-        py: Python<'_>,
-        phone_number: &Bound<'_, PyAny>,
-        locale: Option<&Bound<'_, PyAny>>,
-        redirect_success: Option<&Bound<'_, PyAny>>,
-        redirect_failure: Option<&Bound<'_, PyAny>>,
-        relay_state: Option<&Bound<'_, PyAny>>,
-        webhook: Option<&Bound<'_, PyAny>>,
-        csrf_token: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<PhoneSession> {
-        let req = phone_request(
-            "start_phone_verification",
-            phone_number,
-            locale,
-            redirect_success,
-            redirect_failure,
-            relay_state,
-            webhook,
-            csrf_token,
-        )?;
-        let (inside, owner, client, handle) = self.0.get(py, true)?;
-        block_on(py, inside, owner, &handle, true, async move {
-            client.start_phone_verification(&req).await
-        })
-        .map(PhoneSession)
-    }
-
-    /// Read an SMS session.
-    fn get_sms_session(
-        &self,
-        py: Python<'_>,
-        session_id: &Bound<'_, PyAny>,
-    ) -> PyResult<SmsSessionDetails> {
-        let id = Call::new("get_sms_session").text(session_id, "session_id", "session_id")?;
-        let (inside, owner, client, handle) = self.0.get(py, false)?;
-        block_on(py, inside, owner, &handle, false, async move {
-            client.get_sms_session(&id).await
-        })
-        .map(SmsSessionDetails)
-    }
-
-    /// Read a phone verification session.
-    fn get_phone_session(
-        &self,
-        py: Python<'_>,
-        session_id: &Bound<'_, PyAny>,
-    ) -> PyResult<PhoneSessionDetails> {
-        let id = Call::new("get_phone_session").text(session_id, "session_id", "session_id")?;
-        let (inside, owner, client, handle) = self.0.get(py, false)?;
-        block_on(py, inside, owner, &handle, false, async move {
-            client.get_phone_session(&id).await
-        })
-        .map(PhoneSessionDetails)
-    }
-
-    /// Poll an SMS session until its status is final (``delivered`` or ``failed``);
-    /// after ``timeout`` seconds raise ``WaitTimeoutError`` (its ``details`` is the
-    /// last read).
-    #[pyo3(signature = (session_id, *, timeout=None, poll_interval=None))]
-    #[pyo3(text_signature = "(self, session_id, *, timeout=60.0, poll_interval=1.0)")]
-    fn wait_sms_session(
-        &self,
-        py: Python<'_>,
-        session_id: &Bound<'_, PyAny>,
-        timeout: Option<&Bound<'_, PyAny>>,
-        poll_interval: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<SmsSessionDetails> {
-        let (id, timeout, poll) =
-            wait_args("wait_sms_session", session_id, timeout, poll_interval)?;
-        let (inside, owner, client, handle) = self.0.get(py, false)?;
-        block_on(py, inside, owner, &handle, false, async move {
-            client.wait_sms_session(&id, timeout, poll).await
-        })
-        .map(SmsSessionDetails)
-    }
-
-    /// Poll a phone session until its status is final (``finished``, ``accepted``,
-    /// ``failed`` or ``cancelled``); after ``timeout`` seconds raise ``WaitTimeoutError``.
-    #[pyo3(signature = (session_id, *, timeout=None, poll_interval=None))]
-    #[pyo3(text_signature = "(self, session_id, *, timeout=300.0, poll_interval=1.0)")]
-    fn wait_phone_session(
-        &self,
-        py: Python<'_>,
-        session_id: &Bound<'_, PyAny>,
-        timeout: Option<&Bound<'_, PyAny>>,
-        poll_interval: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<PhoneSessionDetails> {
-        let (id, timeout, poll) =
-            wait_args("wait_phone_session", session_id, timeout, poll_interval)?;
-        let (inside, owner, client, handle) = self.0.get(py, false)?;
-        block_on(py, inside, owner, &handle, false, async move {
-            client.wait_phone_session(&id, timeout, poll).await
-        })
-        .map(PhoneSessionDetails)
-    }
-}
-
-// ---- the native half of zignsec.AsyncClient ----
+});
 
 /// The native half of ``zignsec.AsyncClient``: each method starts the call on the
 /// client's I/O runtime at once and returns an ``asyncio.Future``. Use
 /// ``zignsec.AsyncClient``, whose methods are coroutines.
 #[pyclass(frozen, module = "zignsec._zignsec", name = "_AsyncClient")]
 #[derive(Debug)]
-pub struct AsyncClient(Shared);
+pub struct AsyncClient(ClientState);
 
-#[pymethods]
-impl AsyncClient {
-    #[new]
-    #[pyo3(signature = (api_key=None, *, environment=None, base_url=None, timeout=None, connect_timeout=None, max_retries=None, proxy=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        api_key: Option<&Bound<'_, PyAny>>,
-        environment: Option<&Bound<'_, PyAny>>,
-        base_url: Option<&Bound<'_, PyAny>>,
-        timeout: Option<&Bound<'_, PyAny>>,
-        connect_timeout: Option<&Bound<'_, PyAny>>,
-        max_retries: Option<&Bound<'_, PyAny>>,
-        proxy: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Self> {
-        Shared::build(
-            py,
-            "AsyncClient",
-            api_key,
-            environment,
-            base_url,
-            timeout,
-            connect_timeout,
-            max_retries,
-            proxy,
-        )
-        .map(AsyncClient)
-    }
-
-    /// The base URL calls go to.
-    #[getter]
-    fn base_url(&self) -> &str {
-        &self.0.base_url
-    }
-    /// Seconds one call may take, retries included.
-    #[getter]
-    fn timeout(&self) -> f64 {
-        self.0.timeout
-    }
-    /// Retries after the first attempt.
-    #[getter]
-    fn max_retries(&self) -> u32 {
-        self.0.max_retries
-    }
-    /// The ``User-Agent`` sent with every request.
-    #[getter]
-    fn user_agent(&self) -> &str {
-        &self.0.user_agent
-    }
-    /// Whether ``close()`` was called.
-    #[getter]
-    fn closed(&self) -> bool {
-        self.0.closed()
-    }
-
-    /// Release the pool and I/O threads; calls still running fail with
-    /// ``APIConnectionError``.
-    fn close(&self, py: Python<'_>) {
-        self.0.close(py)
-    }
-
+client_class!(AsyncClient, "AsyncClient", spawn, {
     /// The text of ``repr(zignsec.AsyncClient)``.
     fn describe(&self, py: Python<'_>) -> PyResult<String> {
         self.0.repr(py, "AsyncClient")
     }
-
-    /// See ``Client.send_sms``; returns an ``asyncio.Future``.
-    #[pyo3(signature = (to, message, from_, max_message_parts=None, relay_state=None, webhook=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn send_sms<'py>(
-        &self,
-        py: Python<'py>,
-        to: &Bound<'py, PyAny>,
-        message: &Bound<'py, PyAny>,
-        from_: &Bound<'py, PyAny>,
-        max_message_parts: Option<&Bound<'py, PyAny>>,
-        relay_state: Option<&Bound<'py, PyAny>>,
-        webhook: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let req = send_sms_request(
-            "send_sms",
-            to,
-            message,
-            from_,
-            max_message_parts,
-            relay_state,
-            webhook,
-        )?;
-        let (_inside, _, client, handle) = self.0.get(py, true)?;
-        spawn(
-            py,
-            &handle,
-            true,
-            async move { client.send_sms(&req).await },
-            sms_session_py,
-        )
-    }
-
-    /// See ``Client.start_phone_verification``; returns an ``asyncio.Future``.
-    #[pyo3(signature = (phone_number, *, locale=None, redirect_success=None, redirect_failure=None, relay_state=None, webhook=None, csrf_token=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn start_phone_verification<'py>(
-        &self,
-        py: Python<'py>,
-        phone_number: &Bound<'py, PyAny>,
-        locale: Option<&Bound<'py, PyAny>>,
-        redirect_success: Option<&Bound<'py, PyAny>>,
-        redirect_failure: Option<&Bound<'py, PyAny>>,
-        relay_state: Option<&Bound<'py, PyAny>>,
-        webhook: Option<&Bound<'py, PyAny>>,
-        csrf_token: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let req = phone_request(
-            "start_phone_verification",
-            phone_number,
-            locale,
-            redirect_success,
-            redirect_failure,
-            relay_state,
-            webhook,
-            csrf_token,
-        )?;
-        let (_inside, _, client, handle) = self.0.get(py, true)?;
-        spawn(
-            py,
-            &handle,
-            true,
-            async move { client.start_phone_verification(&req).await },
-            phone_session_py,
-        )
-    }
-
-    /// See ``Client.get_sms_session``; returns an ``asyncio.Future``.
-    fn get_sms_session<'py>(
-        &self,
-        py: Python<'py>,
-        session_id: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let id = Call::new("get_sms_session").text(session_id, "session_id", "session_id")?;
-        let (_inside, _, client, handle) = self.0.get(py, false)?;
-        spawn(
-            py,
-            &handle,
-            false,
-            async move { client.get_sms_session(&id).await },
-            sms_details_py,
-        )
-    }
-
-    /// See ``Client.get_phone_session``; returns an ``asyncio.Future``.
-    fn get_phone_session<'py>(
-        &self,
-        py: Python<'py>,
-        session_id: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let id = Call::new("get_phone_session").text(session_id, "session_id", "session_id")?;
-        let (_inside, _, client, handle) = self.0.get(py, false)?;
-        spawn(
-            py,
-            &handle,
-            false,
-            async move { client.get_phone_session(&id).await },
-            phone_details_py,
-        )
-    }
-
-    /// See ``Client.wait_sms_session``; returns an ``asyncio.Future``.
-    #[pyo3(signature = (session_id, *, timeout=None, poll_interval=None))]
-    fn wait_sms_session<'py>(
-        &self,
-        py: Python<'py>,
-        session_id: &Bound<'py, PyAny>,
-        timeout: Option<&Bound<'py, PyAny>>,
-        poll_interval: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let (id, timeout, poll) =
-            wait_args("wait_sms_session", session_id, timeout, poll_interval)?;
-        let (_inside, _, client, handle) = self.0.get(py, false)?;
-        spawn(
-            py,
-            &handle,
-            false,
-            async move { client.wait_sms_session(&id, timeout, poll).await },
-            sms_details_py,
-        )
-    }
-
-    /// See ``Client.wait_phone_session``; returns an ``asyncio.Future``.
-    #[pyo3(signature = (session_id, *, timeout=None, poll_interval=None))]
-    fn wait_phone_session<'py>(
-        &self,
-        py: Python<'py>,
-        session_id: &Bound<'py, PyAny>,
-        timeout: Option<&Bound<'py, PyAny>>,
-        poll_interval: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let (id, timeout, poll) =
-            wait_args("wait_phone_session", session_id, timeout, poll_interval)?;
-        let (_inside, _, client, handle) = self.0.get(py, false)?;
-        spawn(
-            py,
-            &handle,
-            false,
-            async move { client.wait_phone_session(&id, timeout, poll).await },
-            phone_details_py,
-        )
-    }
-}
+});

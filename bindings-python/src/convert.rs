@@ -1,13 +1,12 @@
 //! Python arguments to Rust values: the binding's own type checks (a wrong type is a
 //! `TypeError` naming the parameter); every rule about values stays in the core.
 
-use std::time::Duration;
-
 use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyByteArray, PyBytes, PyFloat, PyInt, PyString};
+use zignsec::input::{Number, Span};
 
-use crate::error;
+use crate::error::{PyZsErr, ZsResult};
 
 /// The Python type name of `obj`, for messages.
 fn type_name(obj: &Bound<'_, PyAny>) -> String {
@@ -24,41 +23,32 @@ fn type_error(func: &str, param: &str, expected: &str, obj: &Bound<'_, PyAny>) -
     ))
 }
 
-/// The arguments of one call: the function name for messages, and whether it sends
-/// (validation errors of sends carry `maybe_sent=False`).
+/// The arguments of one call: the function name, for `TypeError` messages.
 #[derive(Clone, Copy)]
-pub(crate) struct Call {
+pub(crate) struct Args {
     pub func: &'static str,
-    pub send: bool,
 }
 
-impl Call {
-    pub(crate) const fn new(func: &'static str) -> Call {
-        Call { func, send: false }
-    }
-    pub(crate) const fn send(func: &'static str) -> Call {
-        Call { func, send: true }
+impl Args {
+    pub(crate) const fn new(func: &'static str) -> Args {
+        Args { func }
     }
 
     /// A `str` argument. `param` is the Python name, `field` the contract's name
-    /// (they differ only for `from_` / `from`). A lone surrogate is a validation error.
+    /// (they differ only for `from_` / `from`). A lone surrogate is the core's
+    /// validation error for text that is not Unicode.
     pub(crate) fn text(
         &self,
         obj: &Bound<'_, PyAny>,
         param: &str,
         field: &str,
-    ) -> PyResult<String> {
+    ) -> ZsResult<String> {
         let s = obj
             .cast::<PyString>()
             .map_err(|_| type_error(self.func, param, "str", obj))?;
         match s.to_cow() {
             Ok(text) => Ok(text.into_owned()),
-            Err(_) => Err(error::validation(
-                obj.py(),
-                field,
-                "is not valid Unicode text (it holds a lone surrogate)",
-                self.send,
-            )),
+            Err(_) => Err(zignsec::input::not_unicode(field).into()),
         }
     }
 
@@ -68,14 +58,17 @@ impl Call {
         obj: Option<&Bound<'_, PyAny>>,
         param: &str,
         field: &str,
-    ) -> PyResult<Option<String>> {
+    ) -> ZsResult<Option<String>> {
         match obj {
             None => Ok(None),
             Some(o) if o.is_none() => Ok(None),
-            Some(o) => self
-                .text(o, param, field)
-                .map_err(|e| retype(o.py(), e, self.func, param, "str or None", o))
-                .map(Some),
+            Some(o) => match self.text(o, param, field) {
+                Ok(t) => Ok(Some(t)),
+                Err(PyZsErr::Py(e)) => {
+                    Err(retype(o.py(), e, self.func, param, "str or None", o).into())
+                }
+                Err(e) => Err(e),
+            },
         }
     }
 
@@ -98,40 +91,48 @@ impl Call {
         }
     }
 
-    /// `max_message_parts`: an `int` (saturated like [`Call::int`]), or a `float` checked
-    /// by the core's rule for fractional input (`2.0` is 2, `1.5` a validation error).
-    pub(crate) fn parts(&self, obj: &Bound<'_, PyAny>, param: &str) -> PyResult<i64> {
-        if obj.is_instance_of::<PyFloat>() {
-            let value = obj.extract::<f64>()?;
-            return match zignsec::validate::max_message_parts_from_f64(value) {
-                Ok(n) => Ok(i64::from(n)),
-                Err(e) => Err(error::validation_of(obj.py(), &e, self.send)),
-            };
+    /// An optional `int` (`None` = absent), saturated to `u32` for counts the core
+    /// range-checks.
+    pub(crate) fn opt_count(
+        &self,
+        obj: Option<&Bound<'_, PyAny>>,
+        param: &str,
+    ) -> PyResult<Option<u32>> {
+        match obj.filter(|o| !o.is_none()) {
+            None => Ok(None),
+            Some(o) => {
+                let n = self
+                    .int(o, param)
+                    .map_err(|e| retype(o.py(), e, self.func, param, "int or None", o))?;
+                Ok(Some(u32::try_from(n.max(0)).unwrap_or(u32::MAX)))
+            }
         }
-        if obj.is_instance_of::<PyBool>() || !obj.is_instance_of::<PyInt>() {
-            return Err(type_error(self.func, param, "int", obj));
-        }
-        self.int(obj, param)
     }
 
-    /// A number of seconds (`int` or `float`, not `bool`), as an `f64`; ints too large
-    /// for a float become infinite, which the core then rejects.
-    pub(crate) fn seconds(&self, obj: &Bound<'_, PyAny>, param: &str) -> PyResult<f64> {
-        if obj.is_instance_of::<PyBool>()
-            || !(obj.is_instance_of::<PyFloat>() || obj.is_instance_of::<PyInt>())
-        {
+    /// A number (`int` or `float`, not `bool`) for the core's loose intake: ints
+    /// saturated to `i64`, floats as they are (the core judges fractions, NaN, ±inf).
+    pub(crate) fn number(&self, obj: &Bound<'_, PyAny>, param: &str) -> PyResult<Number> {
+        if obj.is_instance_of::<PyFloat>() && !obj.is_instance_of::<PyBool>() {
+            return Ok(Number::Float(obj.extract::<f64>()?));
+        }
+        if obj.is_instance_of::<PyBool>() || !obj.is_instance_of::<PyInt>() {
             return Err(type_error(self.func, param, "int or float", obj));
         }
-        match obj.extract::<f64>() {
-            Ok(v) => Ok(v),
-            Err(e) if e.is_instance_of::<PyOverflowError>(obj.py()) => {
-                if obj.gt(0)? {
-                    Ok(f64::INFINITY)
-                } else {
-                    Ok(f64::NEG_INFINITY)
-                }
-            }
-            Err(e) => Err(e),
+        self.int(obj, param).map(Number::Int)
+    }
+
+    /// An optional number (`None` = absent).
+    pub(crate) fn opt_number(
+        &self,
+        obj: Option<&Bound<'_, PyAny>>,
+        param: &str,
+    ) -> PyResult<Option<Number>> {
+        match obj.filter(|o| !o.is_none()) {
+            None => Ok(None),
+            Some(o) => self
+                .number(o, param)
+                .map_err(|e| retype(o.py(), e, self.func, param, "int, float or None", o))
+                .map(Some),
         }
     }
 
@@ -140,26 +141,23 @@ impl Call {
         &self,
         obj: Option<&Bound<'_, PyAny>>,
         param: &str,
-    ) -> PyResult<Option<f64>> {
-        match obj {
-            None => Ok(None),
-            Some(o) if o.is_none() => Ok(None),
-            Some(o) => self
-                .seconds(o, param)
-                .map_err(|e| retype(o.py(), e, self.func, param, "int, float or None", o))
-                .map(Some),
-        }
-    }
-
-    /// A `wait_*` duration: checked by the core's rule (a validation error naming `param`).
-    pub(crate) fn wait_duration(&self, obj: &Bound<'_, PyAny>, param: &str) -> PyResult<Duration> {
-        let secs = self.seconds(obj, param)?;
-        error::check(obj.py(), zignsec::validate::seconds(param, secs))
+    ) -> PyResult<Option<Span>> {
+        Ok(self.opt_number(obj, param)?.map(Span::Seconds))
     }
 
     /// A body given as `str` (its UTF-8 bytes) or bytes-like (`bytes`, `bytearray`,
     /// `memoryview`).
-    pub(crate) fn body(&self, obj: &Bound<'_, PyAny>, param: &str) -> PyResult<Vec<u8>> {
+    pub(crate) fn body(&self, obj: &Bound<'_, PyAny>, param: &str) -> ZsResult<Vec<u8>> {
+        self.bytes(obj, param, "str or bytes")
+    }
+
+    /// `str` (its UTF-8 bytes) or bytes-like, `expected` naming them for a `TypeError`.
+    pub(crate) fn bytes(
+        &self,
+        obj: &Bound<'_, PyAny>,
+        param: &str,
+        expected: &str,
+    ) -> ZsResult<Vec<u8>> {
         if obj.is_instance_of::<PyString>() {
             return self.text(obj, param, param).map(String::into_bytes);
         }
@@ -175,7 +173,7 @@ impl Call {
                 return Ok(b.as_bytes().to_vec());
             }
         }
-        Err(type_error(self.func, param, "str or bytes", obj))
+        Err(type_error(self.func, param, expected, obj).into())
     }
 }
 

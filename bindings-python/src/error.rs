@@ -6,7 +6,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyModule};
 use zignsec::{ErrorKind, WaitDetails};
 
-use crate::models::{PhoneSessionDetails, SmsSessionDetails};
+use crate::models::{EmailSessionDetails, PhoneSessionDetails, SmsSessionDetails};
 
 /// The Python class (in `zignsec.errors`) for each kind of the contract: an
 /// exhaustive match, so a new core kind does not compile until it is mapped here.
@@ -67,7 +67,10 @@ pub(crate) fn to_exception<'py>(
                 Some(WaitDetails::Phone(d)) => {
                     Some(Bound::new(py, PhoneSessionDetails::from(d.clone()))?.into_any())
                 }
-                Some(WaitDetails::Email(_)) | None => None,
+                Some(WaitDetails::Email(d)) => {
+                    Some(Bound::new(py, EmailSessionDetails::from(d.clone()))?.into_any())
+                }
+                None => None,
             };
             kwargs.set_item("details", details)?
         }
@@ -76,37 +79,42 @@ pub(crate) fn to_exception<'py>(
     class(py, class_name(err.kind()))?.call((err.message(),), Some(&kwargs))
 }
 
+/// A core error on its way to Python, or a Python error already made (a wrong
+/// type): functions return `Result<T, PyZsErr>` so `?` maps both.
+pub(crate) enum PyZsErr {
+    Core(zignsec::Error),
+    Py(PyErr),
+}
+
+impl From<zignsec::Error> for PyZsErr {
+    fn from(e: zignsec::Error) -> Self {
+        PyZsErr::Core(e)
+    }
+}
+
+impl From<PyErr> for PyZsErr {
+    fn from(e: PyErr) -> Self {
+        PyZsErr::Py(e)
+    }
+}
+
+impl From<PyZsErr> for PyErr {
+    fn from(e: PyZsErr) -> PyErr {
+        match e {
+            PyZsErr::Py(e) => e,
+            // Raised from a `#[pyfunction]`/`#[pymethods]` body: the thread is attached.
+            PyZsErr::Core(e) => Python::attach(|py| to_pyerr(py, &e)),
+        }
+    }
+}
+
+/// A result whose error is either kind.
+pub(crate) type ZsResult<T> = Result<T, PyZsErr>;
+
 /// A core error as a `PyErr`, ready to raise.
 pub(crate) fn to_pyerr(py: Python<'_>, err: &zignsec::Error) -> PyErr {
     match to_exception(py, err) {
         Ok(exc) => PyErr::from_value(exc),
-        Err(e) => e,
-    }
-}
-
-/// Convert a core result, raising the mapped exception on error.
-pub(crate) fn check<T>(py: Python<'_>, result: zignsec::Result<T>) -> PyResult<T> {
-    result.map_err(|e| to_pyerr(py, &e))
-}
-
-/// A `ValidationError` raised by the binding itself (for text the core never sees:
-/// a `str` holding a lone surrogate). `maybe_sent` is `False` for sends.
-pub(crate) fn validation(py: Python<'_>, field: &str, message: &str, send: bool) -> PyErr {
-    validation_of(py, &zignsec::Error::validation(field, message), send)
-}
-
-/// A core validation error found while converting arguments (before the core call
-/// that would mark it `maybe_sent=False` itself).
-pub(crate) fn validation_of(py: Python<'_>, err: &zignsec::Error, send: bool) -> PyErr {
-    match to_exception(py, err) {
-        Ok(exc) => {
-            if send {
-                if let Err(e) = exc.setattr("maybe_sent", false) {
-                    return e;
-                }
-            }
-            PyErr::from_value(exc)
-        }
         Err(e) => e,
     }
 }

@@ -1,58 +1,28 @@
-//! Results as frozen classes: typed read-only attributes, `__repr__`, `__eq__`,
-//! `to_dict()`. Statuses are plain strings; `is_final` comes from the core.
+//! Results as frozen classes: each field declared once, on a plain struct built
+//! `From` the core's type; `to_dict()` and `__repr__` come from one serialisation
+//! (serde → JSON → Python). Statuses are plain strings; `is_final` comes from the core.
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use pyo3::IntoPyObjectExt;
+use serde::Serialize;
 use serde_json::Value;
-
-/// Attribute name and value, in declaration order.
-type Fields<'py> = Vec<(&'static str, Bound<'py, PyAny>)>;
-
-fn obj<'py, T>(py: Python<'py>, value: T) -> PyResult<Bound<'py, PyAny>>
-where
-    T: IntoPyObject<'py>,
-{
-    value.into_bound_py_any(py)
-}
-
-fn repr_of(name: &str, fields: &Fields<'_>) -> PyResult<String> {
-    let mut parts = Vec::with_capacity(fields.len());
-    for (k, v) in fields {
-        parts.push(format!("{k}={}", v.repr()?.to_cow()?));
-    }
-    Ok(format!("{name}({})", parts.join(", ")))
-}
-
-fn dict_of<'py>(py: Python<'py>, fields: Fields<'py>) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    for (k, v) in fields {
-        // Nested results become dicts too.
-        let v = if v.hasattr("to_dict")? {
-            v.call_method0("to_dict")?
-        } else {
-            v
-        };
-        d.set_item(k, v)?;
-    }
-    Ok(d)
-}
 
 /// JSON as plain Python objects (dict, list, str, int, float, bool, None).
 pub(crate) fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
     Ok(match value {
         Value::Null => py.None().into_bound(py),
-        Value::Bool(b) => obj(py, *b)?,
+        Value::Bool(b) => b.into_bound_py_any(py)?,
         Value::Number(n) => {
             if let Some(i) = n.as_i64() {
-                obj(py, i)?
+                i.into_bound_py_any(py)?
             } else if let Some(u) = n.as_u64() {
-                obj(py, u)?
+                u.into_bound_py_any(py)?
             } else {
-                obj(py, n.as_f64().unwrap_or(f64::NAN))?
+                n.as_f64().unwrap_or(f64::NAN).into_bound_py_any(py)?
             }
         }
-        Value::String(s) => obj(py, s.as_str())?,
+        Value::String(s) => s.as_str().into_bound_py_any(py)?,
         Value::Array(items) => {
             let list = PyList::empty(py);
             for item in items {
@@ -70,464 +40,527 @@ pub(crate) fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<
     })
 }
 
-/// The answer to ``send_sms``: the new session's ``id`` and ``status``.
-#[pyclass(frozen, eq, module = "zignsec", name = "SmsSession")]
-#[derive(Debug, Clone, PartialEq)]
-pub struct SmsSession(pub zignsec::SmsSession);
+/// A JSON value held by a result (`raw`): a new `dict` on every access.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct Json(pub Value);
 
-#[pymethods]
-impl SmsSession {
-    /// The session id (a UUID).
-    #[getter]
-    fn id(&self) -> &str {
-        &self.0.id
-    }
-    /// The status as the gateway spells it (usually ``"pending"``).
-    #[getter]
-    fn status(&self) -> &str {
-        self.0.status.as_str()
-    }
-    /// Whether the status is final (``delivered`` or ``failed``).
-    #[getter]
-    fn is_final(&self) -> bool {
-        self.0.status.is_final()
-    }
-
-    /// The attributes as a plain ``dict`` (nested results as dicts too).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        dict_of(py, self.fields(py)?)
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        repr_of("SmsSession", &self.fields(py)?)
+impl<'py> IntoPyObject<'py> for Json {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, &self.0)
     }
 }
 
-impl SmsSession {
-    fn fields<'py>(&self, py: Python<'py>) -> PyResult<Fields<'py>> {
-        Ok(vec![
-            ("id", obj(py, self.id())?),
-            ("status", obj(py, self.status())?),
-        ])
+impl<'a, 'py> IntoPyObject<'py> for &'a Json {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, &self.0)
+    }
+}
+
+/// The one serialisation behind `to_dict()` and `__repr__`.
+fn to_json(value: &impl Serialize) -> PyResult<Value> {
+    serde_json::to_value(value)
+        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(format!("cannot serialise: {e}")))
+}
+
+fn to_dict<'py>(py: Python<'py>, value: &impl Serialize) -> PyResult<Bound<'py, PyAny>> {
+    json_to_py(py, &to_json(value)?)
+}
+
+/// `Name(field=repr(value), ...)`; fields in `hidden` show as `<hidden>` (secrets the
+/// program keeps but a log must not).
+fn repr_of(
+    py: Python<'_>,
+    name: &str,
+    value: &impl Serialize,
+    hidden: &[&str],
+) -> PyResult<String> {
+    let Value::Object(map) = to_json(value)? else {
+        return Ok(format!("{name}()"));
+    };
+    let mut parts = Vec::with_capacity(map.len());
+    for (k, v) in &map {
+        let shown = if hidden.contains(&k.as_str()) {
+            "<hidden>".to_string()
+        } else {
+            json_to_py(py, v)?.repr()?.to_cow()?.into_owned()
+        };
+        parts.push(format!("{k}={shown}"));
+    }
+    Ok(format!("{name}({})", parts.join(", ")))
+}
+
+/// `to_dict()` and `__repr__` for each result class.
+macro_rules! result_methods {
+    ($($ty:ident $([hide $($h:literal),*])?;)*) => {$(
+        #[pymethods]
+        impl $ty {
+            /// The attributes as a plain ``dict`` (nested results as dicts too).
+            fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                to_dict(py, self)
+            }
+
+            fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+                repr_of(py, stringify!($ty), self, &[$($($h),*)?])
+            }
+        }
+    )*};
+}
+
+result_methods! {
+    SmsSession;
+    PhoneSession;
+    EmailSession;
+    SmsRequest;
+    PhoneRequest;
+    EmailRequestData;
+    SessionError;
+    SmsSessionDetails;
+    PhoneSessionDetails;
+    EmailSessionDetails;
+    SmsParts;
+    WebhookEvent;
+    OtpCheck [hide "challenge"];
+    OtpSend [hide "challenge"];
+}
+
+/// The answer to ``send_sms``: the new session's ``id`` and ``status``.
+#[pyclass(frozen, get_all, eq, module = "zignsec")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SmsSession {
+    /// The session id (a UUID).
+    id: String,
+    /// The status as the gateway spells it (usually ``"pending"``).
+    status: String,
+    /// Whether the status is final (``delivered`` or ``failed``).
+    #[serde(skip)]
+    is_final: bool,
+}
+
+impl From<zignsec::SmsSession> for SmsSession {
+    fn from(s: zignsec::SmsSession) -> Self {
+        SmsSession {
+            is_final: s.status.is_final(),
+            status: s.status.to_string(),
+            id: s.id,
+        }
     }
 }
 
 /// The answer to ``start_phone_verification``: the session ``id``, the hosted page
 /// to send the user to (``redirect_url``) and the ``status``.
-#[pyclass(frozen, eq, module = "zignsec", name = "PhoneSession")]
-#[derive(Debug, Clone, PartialEq)]
-pub struct PhoneSession(pub zignsec::PhoneSession);
-
-#[pymethods]
-impl PhoneSession {
+#[pyclass(frozen, get_all, eq, module = "zignsec")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhoneSession {
     /// The session id (a UUID).
-    #[getter]
-    fn id(&self) -> &str {
-        &self.0.id
-    }
+    id: String,
     /// The hosted page the user verifies their phone on.
-    #[getter]
-    fn redirect_url(&self) -> &str {
-        &self.0.redirect_url
-    }
+    redirect_url: String,
     /// The status as the gateway spells it (usually ``"pending"`` or ``"created"``).
-    #[getter]
-    fn status(&self) -> &str {
-        self.0.status.as_str()
-    }
+    status: String,
     /// Whether the status is final (``finished``, ``accepted``, ``failed``, ``cancelled``).
-    #[getter]
-    fn is_final(&self) -> bool {
-        self.0.status.is_final()
-    }
+    #[serde(skip)]
+    is_final: bool,
+}
 
-    /// The attributes as a plain ``dict`` (nested results as dicts too).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        dict_of(py, self.fields(py)?)
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        repr_of("PhoneSession", &self.fields(py)?)
+impl From<zignsec::PhoneSession> for PhoneSession {
+    fn from(s: zignsec::PhoneSession) -> Self {
+        PhoneSession {
+            is_final: s.status.is_final(),
+            status: s.status.to_string(),
+            id: s.id,
+            redirect_url: s.redirect_url,
+        }
     }
 }
 
-impl PhoneSession {
-    fn fields<'py>(&self, py: Python<'py>) -> PyResult<Fields<'py>> {
-        Ok(vec![
-            ("id", obj(py, self.id())?),
-            ("redirect_url", obj(py, self.redirect_url())?),
-            ("status", obj(py, self.status())?),
-        ])
+/// The answer to ``start_email_verification``: the session ``id``, the hosted page
+/// to send the user to (``redirect_url``) and the ``status``.
+#[pyclass(frozen, get_all, eq, module = "zignsec")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EmailSession {
+    /// The session id (a UUID).
+    id: String,
+    /// The hosted page the user verifies their address on.
+    redirect_url: String,
+    /// The status as the gateway spells it (usually ``"pending"`` or ``"created"``).
+    status: String,
+    /// Whether the status is final (``finished``, ``accepted``, ``failed``, ``cancelled``).
+    #[serde(skip)]
+    is_final: bool,
+}
+
+impl From<zignsec::EmailSession> for EmailSession {
+    fn from(s: zignsec::EmailSession) -> Self {
+        EmailSession {
+            is_final: s.status.is_final(),
+            status: s.status.to_string(),
+            id: s.id,
+            redirect_url: s.redirect_url,
+        }
     }
 }
 
 /// What an SMS session was asked to do, as the gateway recorded it.
-#[pyclass(frozen, eq, module = "zignsec", name = "SmsRequest")]
-#[derive(Debug, Clone, PartialEq)]
-pub struct SmsRequest(pub zignsec::SmsRequestData);
-
-#[pymethods]
-impl SmsRequest {
+#[pyclass(frozen, get_all, eq, module = "zignsec")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SmsRequest {
     /// The sender (``from`` on the wire).
-    #[getter]
-    fn from_(&self) -> &str {
-        &self.0.from
-    }
+    from_: String,
     /// The recipient.
-    #[getter]
-    fn to(&self) -> &str {
-        &self.0.to
-    }
+    to: String,
     /// The text.
-    #[getter]
-    fn message(&self) -> &str {
-        &self.0.message
-    }
+    message: String,
     /// The part limit.
-    #[getter]
-    fn max_message_parts(&self) -> u32 {
-        self.0.max_message_parts
-    }
+    max_message_parts: u32,
     /// Your own reference, echoed back.
-    #[getter]
-    fn relay_state(&self) -> Option<&str> {
-        self.0.relay_state.as_deref()
-    }
+    relay_state: Option<String>,
     /// The webhook URL.
-    #[getter]
-    fn webhook(&self) -> Option<&str> {
-        self.0.webhook.as_deref()
-    }
-
-    /// The attributes as a plain ``dict`` (nested results as dicts too).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        dict_of(py, self.fields(py)?)
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        repr_of("SmsRequest", &self.fields(py)?)
-    }
+    webhook: Option<String>,
 }
 
-impl SmsRequest {
-    fn fields<'py>(&self, py: Python<'py>) -> PyResult<Fields<'py>> {
-        Ok(vec![
-            ("from_", obj(py, self.from_())?),
-            ("to", obj(py, self.to())?),
-            ("message", obj(py, self.message())?),
-            ("max_message_parts", obj(py, self.max_message_parts())?),
-            ("relay_state", obj(py, self.relay_state())?),
-            ("webhook", obj(py, self.webhook())?),
-        ])
-    }
-}
-
-/// An SMS session read back: ``id``, ``status``, ``number_of_message_parts`` (once
-/// known) and the original ``request``.
-#[pyclass(frozen, eq, module = "zignsec", name = "SmsSessionDetails")]
-#[derive(Debug, Clone, PartialEq)]
-pub struct SmsSessionDetails(pub zignsec::SmsSessionDetails);
-
-impl From<zignsec::SmsSessionDetails> for SmsSessionDetails {
-    fn from(d: zignsec::SmsSessionDetails) -> Self {
-        SmsSessionDetails(d)
-    }
-}
-
-#[pymethods]
-impl SmsSessionDetails {
-    /// The session id.
-    #[getter]
-    fn id(&self) -> &str {
-        &self.0.id
-    }
-    /// The current status (``pending``, ``dispatched``, ``delivered``, ``failed``, or
-    /// a newer one kept verbatim).
-    #[getter]
-    fn status(&self) -> &str {
-        self.0.status.as_str()
-    }
-    /// Whether the status is final (``delivered`` or ``failed``).
-    #[getter]
-    fn is_final(&self) -> bool {
-        self.0.status.is_final()
-    }
-    /// The parts the message went out in, once known.
-    #[getter]
-    fn number_of_message_parts(&self) -> Option<u32> {
-        self.0.number_of_message_parts
-    }
-    /// The original request.
-    #[getter]
-    fn request(&self) -> SmsRequest {
-        SmsRequest(self.0.request.clone())
-    }
-
-    /// The attributes as a plain ``dict`` (nested results as dicts too).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        dict_of(py, self.fields(py)?)
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        repr_of("SmsSessionDetails", &self.fields(py)?)
-    }
-}
-
-impl SmsSessionDetails {
-    fn fields<'py>(&self, py: Python<'py>) -> PyResult<Fields<'py>> {
-        Ok(vec![
-            ("id", obj(py, self.id())?),
-            ("status", obj(py, self.status())?),
-            (
-                "number_of_message_parts",
-                obj(py, self.number_of_message_parts())?,
-            ),
-            ("request", Bound::new(py, self.request())?.into_any()),
-        ])
+impl From<zignsec::SmsRequestData> for SmsRequest {
+    fn from(r: zignsec::SmsRequestData) -> Self {
+        SmsRequest {
+            from_: r.from,
+            to: r.to,
+            message: r.message,
+            max_message_parts: r.max_message_parts,
+            relay_state: r.relay_state,
+            webhook: r.webhook,
+        }
     }
 }
 
 /// What a phone verification was asked to do, as the gateway recorded it.
-#[pyclass(frozen, eq, module = "zignsec", name = "PhoneRequest")]
-#[derive(Debug, Clone, PartialEq)]
-pub struct PhoneRequest(pub zignsec::PhoneRequestData);
-
-#[pymethods]
-impl PhoneRequest {
+#[pyclass(frozen, get_all, eq, module = "zignsec")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhoneRequest {
     /// The phone being verified.
-    #[getter]
-    fn phone_number(&self) -> &str {
-        &self.0.phone_number
-    }
+    phone_number: String,
     /// The hosted page's language.
-    #[getter]
-    fn locale(&self) -> Option<&str> {
-        self.0.locale.as_deref()
-    }
+    locale: Option<String>,
     /// Where the user lands after success.
-    #[getter]
-    fn redirect_success(&self) -> Option<&str> {
-        self.0.redirect_success.as_deref()
-    }
+    redirect_success: Option<String>,
     /// Where the user lands after failure or cancel.
-    #[getter]
-    fn redirect_failure(&self) -> Option<&str> {
-        self.0.redirect_failure.as_deref()
-    }
+    redirect_failure: Option<String>,
     /// Your own reference, echoed back.
-    #[getter]
-    fn relay_state(&self) -> Option<&str> {
-        self.0.relay_state.as_deref()
-    }
+    relay_state: Option<String>,
     /// The webhook URL.
-    #[getter]
-    fn webhook(&self) -> Option<&str> {
-        self.0.webhook.as_deref()
-    }
+    webhook: Option<String>,
+}
 
-    /// The attributes as a plain ``dict`` (nested results as dicts too).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        dict_of(py, self.fields(py)?)
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        repr_of("PhoneRequest", &self.fields(py)?)
+impl From<zignsec::PhoneRequestData> for PhoneRequest {
+    fn from(r: zignsec::PhoneRequestData) -> Self {
+        PhoneRequest {
+            phone_number: r.phone_number,
+            locale: r.locale,
+            redirect_success: r.redirect_success,
+            redirect_failure: r.redirect_failure,
+            relay_state: r.relay_state,
+            webhook: r.webhook,
+        }
     }
 }
 
-impl PhoneRequest {
-    fn fields<'py>(&self, py: Python<'py>) -> PyResult<Fields<'py>> {
-        Ok(vec![
-            ("phone_number", obj(py, self.phone_number())?),
-            ("locale", obj(py, self.locale())?),
-            ("redirect_success", obj(py, self.redirect_success())?),
-            ("redirect_failure", obj(py, self.redirect_failure())?),
-            ("relay_state", obj(py, self.relay_state())?),
-            ("webhook", obj(py, self.webhook())?),
-        ])
+/// What an email verification was asked to do, as the gateway recorded it.
+#[pyclass(frozen, get_all, eq, module = "zignsec")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EmailRequestData {
+    /// The address being verified.
+    email_address: String,
+    /// The hosted page's language.
+    locale: Option<String>,
+    /// Where the user lands after success.
+    redirect_success: Option<String>,
+    /// Where the user lands after failure or cancel.
+    redirect_failure: Option<String>,
+    /// Your own reference, echoed back.
+    relay_state: Option<String>,
+    /// The webhook URL.
+    webhook: Option<String>,
+}
+
+impl From<zignsec::EmailRequestData> for EmailRequestData {
+    fn from(r: zignsec::EmailRequestData) -> Self {
+        EmailRequestData {
+            email_address: r.email_address,
+            locale: r.locale,
+            redirect_success: r.redirect_success,
+            redirect_failure: r.redirect_failure,
+            relay_state: r.relay_state,
+            webhook: r.webhook,
+        }
     }
 }
 
-/// A phone verification read back: ``id``, ``status``, ``phone_number`` and the
-/// original ``request``.
-#[pyclass(frozen, eq, module = "zignsec", name = "PhoneSessionDetails")]
-#[derive(Debug, Clone, PartialEq)]
-pub struct PhoneSessionDetails(pub zignsec::PhoneSessionDetails);
+/// One reason a session reports in ``data.errors``: ``code`` and ``description``
+/// (each ``""`` when the gateway left it out).
+#[pyclass(frozen, get_all, eq, module = "zignsec")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionError {
+    /// The gateway's code.
+    code: String,
+    /// Its description.
+    description: String,
+}
+
+impl From<zignsec::SessionError> for SessionError {
+    fn from(e: zignsec::SessionError) -> Self {
+        SessionError {
+            code: e.code,
+            description: e.description,
+        }
+    }
+}
+
+fn errors_of(errors: Vec<zignsec::SessionError>) -> Vec<SessionError> {
+    errors.into_iter().map(SessionError::from).collect()
+}
+
+/// An SMS session read back: ``id``, ``status``, ``number_of_message_parts`` (once
+/// known), the original ``request``, ``errors`` (``data.errors``) and ``raw`` (the
+/// whole ``data`` object).
+#[pyclass(frozen, get_all, eq, module = "zignsec")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SmsSessionDetails {
+    /// The session id.
+    id: String,
+    /// The current status (``pending``, ``dispatched``, ``delivered``, ``failed``, or
+    /// a newer one kept verbatim).
+    status: String,
+    /// The parts the message went out in, once known.
+    number_of_message_parts: Option<u32>,
+    /// The original request.
+    request: SmsRequest,
+    /// A failed session's reasons (empty when the gateway gave none).
+    errors: Vec<SessionError>,
+    /// The whole ``data`` object as the gateway sent it (a new ``dict`` on every access).
+    raw: Json,
+    /// Whether the status is final (``delivered`` or ``failed``).
+    #[serde(skip)]
+    is_final: bool,
+}
+
+impl From<zignsec::SmsSessionDetails> for SmsSessionDetails {
+    fn from(d: zignsec::SmsSessionDetails) -> Self {
+        SmsSessionDetails {
+            is_final: d.status.is_final(),
+            status: d.status.to_string(),
+            id: d.id,
+            number_of_message_parts: d.number_of_message_parts,
+            request: d.request.into(),
+            errors: errors_of(d.errors),
+            raw: Json(d.raw),
+        }
+    }
+}
+
+/// A phone verification read back: ``id``, ``status``, ``phone_number``, the
+/// original ``request``, ``errors`` and ``raw``.
+#[pyclass(frozen, get_all, eq, module = "zignsec")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhoneSessionDetails {
+    /// The session id.
+    id: String,
+    /// The current status (``created``, ``pending``, ``finished``, ``accepted``,
+    /// ``failed``, ``cancelled``, or a newer one kept verbatim).
+    status: String,
+    /// The phone being verified.
+    phone_number: String,
+    /// The original request.
+    request: PhoneRequest,
+    /// A failed session's reasons (empty when the gateway gave none).
+    errors: Vec<SessionError>,
+    /// The whole ``data`` object as the gateway sent it (a new ``dict`` on every access).
+    raw: Json,
+    /// Whether the status is final (``finished``, ``accepted``, ``failed``, ``cancelled``).
+    #[serde(skip)]
+    is_final: bool,
+}
 
 impl From<zignsec::PhoneSessionDetails> for PhoneSessionDetails {
     fn from(d: zignsec::PhoneSessionDetails) -> Self {
-        PhoneSessionDetails(d)
+        PhoneSessionDetails {
+            is_final: d.status.is_final(),
+            status: d.status.to_string(),
+            id: d.id,
+            phone_number: d.phone_number,
+            request: d.request.into(),
+            errors: errors_of(d.errors),
+            raw: Json(d.raw),
+        }
     }
 }
 
-#[pymethods]
-impl PhoneSessionDetails {
+/// An email verification read back: ``id``, ``status``, ``email_address`` (when the
+/// gateway names it), the original ``request``, ``errors`` and ``raw``.
+#[pyclass(frozen, get_all, eq, module = "zignsec")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EmailSessionDetails {
     /// The session id.
-    #[getter]
-    fn id(&self) -> &str {
-        &self.0.id
-    }
-    /// The current status (``created``, ``pending``, ``finished``, ``accepted``,
-    /// ``failed``, ``cancelled``, or a newer one kept verbatim).
-    #[getter]
-    fn status(&self) -> &str {
-        self.0.status.as_str()
-    }
-    /// Whether the status is final (``finished``, ``accepted``, ``failed``, ``cancelled``).
-    #[getter]
-    fn is_final(&self) -> bool {
-        self.0.status.is_final()
-    }
-    /// The phone being verified.
-    #[getter]
-    fn phone_number(&self) -> &str {
-        &self.0.phone_number
-    }
+    id: String,
+    /// The current status (the phone flow's statuses, or a newer one kept verbatim).
+    status: String,
+    /// The address being verified, when the gateway names it.
+    email_address: Option<String>,
     /// The original request.
-    #[getter]
-    fn request(&self) -> PhoneRequest {
-        PhoneRequest(self.0.request.clone())
-    }
-
-    /// The attributes as a plain ``dict`` (nested results as dicts too).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        dict_of(py, self.fields(py)?)
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        repr_of("PhoneSessionDetails", &self.fields(py)?)
-    }
+    request: EmailRequestData,
+    /// A failed session's reasons (empty when the gateway gave none).
+    errors: Vec<SessionError>,
+    /// The whole ``data`` object as the gateway sent it (a new ``dict`` on every access).
+    raw: Json,
+    /// Whether the status is final (``finished``, ``accepted``, ``failed``, ``cancelled``).
+    #[serde(skip)]
+    is_final: bool,
 }
 
-impl PhoneSessionDetails {
-    fn fields<'py>(&self, py: Python<'py>) -> PyResult<Fields<'py>> {
-        Ok(vec![
-            ("id", obj(py, self.id())?),
-            ("status", obj(py, self.status())?),
-            ("phone_number", obj(py, self.phone_number())?),
-            ("request", Bound::new(py, self.request())?.into_any()),
-        ])
+impl From<zignsec::EmailSessionDetails> for EmailSessionDetails {
+    fn from(d: zignsec::EmailSessionDetails) -> Self {
+        EmailSessionDetails {
+            is_final: d.status.is_final(),
+            status: d.status.to_string(),
+            id: d.id,
+            email_address: d.email_address,
+            request: d.request.into(),
+            errors: errors_of(d.errors),
+            raw: Json(d.raw),
+        }
     }
 }
 
 /// How a message splits into SMS parts: ``encoding`` (``"gsm7"`` or ``"ucs2"``),
 /// ``parts``, ``units`` (septets or UTF-16 units) and ``units_per_part``.
-#[pyclass(frozen, eq, module = "zignsec", name = "SmsParts")]
-#[derive(Debug, Clone, PartialEq)]
-pub struct SmsParts(pub zignsec::SmsParts);
-
-#[pymethods]
-impl SmsParts {
+#[pyclass(frozen, get_all, eq, module = "zignsec")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SmsParts {
     /// ``"gsm7"`` or ``"ucs2"``.
-    #[getter]
-    fn encoding(&self) -> &'static str {
-        self.0.encoding.as_str()
-    }
+    encoding: &'static str,
     /// Parts on the wire (0 for an empty message).
-    #[getter]
-    fn parts(&self) -> u32 {
-        self.0.parts
-    }
+    parts: u32,
     /// Septets (GSM-7) or UTF-16 units (UCS-2) in the whole message.
-    #[getter]
-    fn units(&self) -> u32 {
-        self.0.units
-    }
+    units: u32,
     /// The capacity of one part: 160 or 153 (GSM-7), 70 or 67 (UCS-2).
-    #[getter]
-    fn units_per_part(&self) -> u32 {
-        self.0.units_per_part
-    }
-
-    /// The attributes as a plain ``dict`` (nested results as dicts too).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        dict_of(py, self.fields(py)?)
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        repr_of("SmsParts", &self.fields(py)?)
-    }
+    units_per_part: u32,
 }
 
-impl SmsParts {
-    fn fields<'py>(&self, py: Python<'py>) -> PyResult<Fields<'py>> {
-        Ok(vec![
-            ("encoding", obj(py, self.encoding())?),
-            ("parts", obj(py, self.parts())?),
-            ("units", obj(py, self.units())?),
-            ("units_per_part", obj(py, self.units_per_part())?),
-        ])
+impl From<zignsec::SmsParts> for SmsParts {
+    fn from(p: zignsec::SmsParts) -> Self {
+        SmsParts {
+            encoding: p.encoding.as_str(),
+            parts: p.parts,
+            units: p.units,
+            units_per_part: p.units_per_part,
+        }
     }
 }
 
 /// A session status change the gateway POSTed to your webhook: ``event``, ``id``,
 /// ``integration_id``, ``relay_state``, ``status``, ``number_of_message_parts`` and
 /// the whole body as ``raw``.
-#[pyclass(frozen, eq, module = "zignsec", name = "WebhookEvent")]
-#[derive(Debug, Clone, PartialEq)]
-pub struct WebhookEvent(pub zignsec::WebhookEvent);
-
-#[pymethods]
-impl WebhookEvent {
-    /// The event name (``"status_changed"``; empty when the body has none).
-    #[getter]
-    fn event(&self) -> &str {
-        &self.0.event
-    }
+#[pyclass(frozen, get_all, eq, module = "zignsec")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WebhookEvent {
+    /// The event name as sent (``"session_finished"``; empty when the body has none).
+    event: String,
     /// The session id.
-    #[getter]
-    fn id(&self) -> &str {
-        &self.0.id
-    }
-    /// The integration the session belongs to.
-    #[getter]
-    fn integration_id(&self) -> Option<&str> {
-        self.0.integration_id.as_deref()
-    }
+    id: String,
+    /// The integration the session belongs to (``"Zignsec.v5.SMS"``).
+    integration_id: Option<String>,
     /// Your ``relay_state``, echoed.
-    #[getter]
-    fn relay_state(&self) -> Option<&str> {
-        self.0.relay_state.as_deref()
-    }
+    relay_state: Option<String>,
     /// The session status (read from ``status`` or ``result.status``).
-    #[getter]
-    fn status(&self) -> &str {
-        &self.0.status
-    }
+    status: String,
     /// For SMS sessions: the parts the message went out in.
-    #[getter]
-    fn number_of_message_parts(&self) -> Option<u32> {
-        self.0.number_of_message_parts
-    }
+    number_of_message_parts: Option<u32>,
     /// The whole body, parsed from JSON (a new ``dict`` on every access).
-    #[getter]
-    fn raw<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(py, &self.0.raw)
-    }
+    raw: Json,
+}
 
-    /// The attributes as a plain ``dict`` (nested results as dicts too).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        dict_of(py, self.fields(py)?)
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        repr_of("WebhookEvent", &self.fields(py)?)
+impl From<zignsec::WebhookEvent> for WebhookEvent {
+    fn from(e: zignsec::WebhookEvent) -> Self {
+        WebhookEvent {
+            event: e.event,
+            id: e.id,
+            integration_id: e.integration_id,
+            relay_state: e.relay_state,
+            status: e.status,
+            number_of_message_parts: e.number_of_message_parts,
+            raw: Json(e.raw),
+        }
     }
 }
 
-impl WebhookEvent {
-    fn fields<'py>(&self, py: Python<'py>) -> PyResult<Fields<'py>> {
-        Ok(vec![
-            ("event", obj(py, self.event())?),
-            ("id", obj(py, self.id())?),
-            ("integration_id", obj(py, self.integration_id())?),
-            ("relay_state", obj(py, self.relay_state())?),
-            ("status", obj(py, self.status())?),
-            (
-                "number_of_message_parts",
-                obj(py, self.number_of_message_parts())?,
-            ),
-            ("raw", self.raw(py)?),
-        ])
+/// The outcome of ``Otp.check``: ``ok``, ``reason`` (``"ok"``, ``"wrong_code"``,
+/// ``"expired"``, ``"too_many_attempts"``, ``"used"`` or ``"invalid"``), the
+/// ``challenge`` to store back in place of the one checked, and ``attempts_left``.
+/// Its ``repr`` hides the challenge.
+#[pyclass(frozen, get_all, eq, module = "zignsec")]
+#[derive(Clone, PartialEq, Serialize)]
+pub struct OtpCheck {
+    /// Whether the code was right.
+    ok: bool,
+    /// Why: one of the six reasons.
+    reason: &'static str,
+    /// The challenge to store back: it counts this attempt, and after ``ok`` it is spent.
+    challenge: String,
+    /// Further checks that could still pass.
+    attempts_left: u32,
+}
+
+impl From<zignsec::otp::OtpCheck> for OtpCheck {
+    fn from(c: zignsec::otp::OtpCheck) -> Self {
+        OtpCheck {
+            ok: c.ok,
+            reason: c.reason.as_str(),
+            challenge: c.challenge,
+            attempts_left: c.attempts_left,
+        }
+    }
+}
+
+/// The answer to ``send_otp``: the SMS ``session`` that carries the code and the
+/// ``challenge`` to store server-side for ``Otp.check``. The code itself is never
+/// returned; the ``repr`` hides the challenge.
+#[pyclass(frozen, get_all, eq, module = "zignsec")]
+#[derive(Clone, PartialEq, Serialize)]
+pub struct OtpSend {
+    /// The SMS session.
+    session: SmsSession,
+    /// The challenge to store.
+    challenge: String,
+}
+
+impl From<zignsec::otp::OtpSend> for OtpSend {
+    fn from(s: zignsec::otp::OtpSend) -> Self {
+        OtpSend {
+            session: s.session.into(),
+            challenge: s.challenge,
+        }
+    }
+}
+
+// Debug (for Rust-side logs) never shows a challenge either.
+impl std::fmt::Debug for OtpCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OtpCheck")
+            .field("ok", &self.ok)
+            .field("reason", &self.reason)
+            .field("attempts_left", &self.attempts_left)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for OtpSend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OtpSend")
+            .field("session", &self.session)
+            .finish_non_exhaustive()
     }
 }

@@ -119,9 +119,11 @@ def test_results_repr_eq_to_dict(client: zignsec.Client) -> None:
         "id": sms.id, "status": "delivered", "number_of_message_parts": 1,
         "request": {"from_": "ZignSec", "to": TO, "message": "hi", "max_message_parts": 1,
                     "relay_state": None, "webhook": None},
+        "errors": [], "raw": a.raw,
     }
+    assert a.raw["id"] == sms.id and a.raw["status"] == "delivered"
     assert json.loads(json.dumps(d)) == d
-    assert repr(a).startswith(f"SmsSessionDetails(id={sms.id!r}, status='delivered', number_of_message_parts=1, request=SmsRequest(")
+    assert repr(a).startswith(f"SmsSessionDetails(id={sms.id!r}, status='delivered', number_of_message_parts=1, request={{'from_': 'ZignSec'")
     with pytest.raises(AttributeError):
         a.status = "x"  # type: ignore[misc]
     with pytest.raises(TypeError):

@@ -240,8 +240,11 @@ def test_ctrl_c_interrupts_a_blocking_wait(client: zignsec.Client, fresh_mock: M
     assert client.get_sms_session(sms.id).status == "dispatched"
 
 
-def test_blocking_close_lets_running_calls_finish(fresh_mock: Mock) -> None:
-    fresh_mock.fault(method="GET", path="/core/api/sessions/", delay_ms=500)
+def test_blocking_close_ends_running_calls(fresh_mock: Mock) -> None:
+    """close() ends blocking calls in flight with APIConnectionError, as for AsyncClient
+    (a send says maybe_sent=True: it may have left)."""
+    fresh_mock.fault(method="GET", path="/core/api/sessions/", delay_ms=3000)
+    fresh_mock.fault(method="POST", path="/core/api/sessions/two_factor_auth/sms", delay_ms=3000)
     c = zignsec.Client(API_KEY, base_url=fresh_mock.url, max_retries=0)
     outcome: List[BaseException] = []
 
@@ -251,12 +254,22 @@ def test_blocking_close_lets_running_calls_finish(fresh_mock: Mock) -> None:
         except BaseException as e:  # noqa: BLE001
             outcome.append(e)
 
-    t = threading.Thread(target=read)
-    t.start()
-    time.sleep(0.15)
+    def send() -> None:
+        try:
+            c.send_sms(TO, "hi", "ZignSec")
+        except BaseException as e:  # noqa: BLE001
+            outcome.append(e)
+
+    threads = [threading.Thread(target=read), threading.Thread(target=send)]
+    for t in threads:
+        t.start()
+    time.sleep(0.3)
+    started = time.monotonic()
     c.close()
     with pytest.raises(zignsec.ConfigError):
         c.get_sms_session(ID)
-    t.join(5)
-    # The call in flight got the gateway's own answer, not a closed-client error.
-    assert len(outcome) == 1 and type(outcome[0]) is zignsec.NotFoundError
+    for t in threads:
+        t.join(5)
+    assert time.monotonic() - started < 1.5
+    assert len(outcome) == 2 and all(type(e) is zignsec.APIConnectionError for e in outcome), outcome
+    assert sorted(repr(e.maybe_sent) for e in outcome) == ["None", "True"]

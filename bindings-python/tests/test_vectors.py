@@ -139,7 +139,12 @@ def test_seed_responses_parse(client0: zignsec.Client, fresh_mock: Mock, case: D
         result = client0.start_phone_verification("+46701234567")
     else:
         result = getattr(client0, op)(expect["id"])
-    assert rename_from(result.to_dict()) == expect
+    got = result.to_dict()
+    if op.startswith("get_"):
+        # Every details also carries data.errors and the whole data object.
+        assert got.pop("raw") == case["body"]["data"] == result.raw
+        assert got.pop("errors") == [] and result.errors == []
+    assert rename_from(got) == expect
     assert result.is_final is is_final
 
 
@@ -156,7 +161,7 @@ def test_bad_inputs_corpus(fresh_mock: Mock) -> None:
             except zignsec.ValidationError as e:
                 if e.field != case["field"]:
                     failures.append(f"{case['name']}: field {e.field!r}, expected {case['field']!r}")
-                if case["op"] in ("send_sms", "start_phone_verification") and e.maybe_sent is not False:
+                if case["op"] in ("send_sms", "start_phone_verification", "start_email_verification") and e.maybe_sent is not False:
                     failures.append(f"{case['name']}: maybe_sent {e.maybe_sent!r}")
                 if e.attempts != 0:
                     failures.append(f"{case['name']}: attempts {e.attempts!r}")
@@ -200,3 +205,20 @@ def test_valid_boundary_inputs_pass_validation(client0: zignsec.Client, case: Di
         pytest.fail(f"{case['name']} was rejected: {e}")
     except (zignsec.APIStatusError, zignsec.WaitTimeoutError):
         pass  # validation passed; the mock may still refuse or not know the session
+
+
+# ---- phone numbers ----
+
+PHONES = load_vectors("phone_numbers.json")
+
+
+@pytest.mark.parametrize("case", PHONES["cases"], ids=ids(PHONES["cases"]))
+def test_normalize_phone_vectors(case: Dict[str, Any]) -> None:
+    if case["expect"] == "ok":
+        assert zignsec.normalize_phone(case["number"], case["default_region"]) == case["e164"]
+    else:
+        with pytest.raises(zignsec.ValidationError) as info:
+            zignsec.normalize_phone(case["number"], case["default_region"])
+        assert info.value.field == case["field"]
+        if len(case["number"].strip()) > 4:
+            assert case["number"].strip() not in str(info.value)

@@ -1,4 +1,4 @@
-"""zignsec: ZignSec's v5 two-factor APIs (SMS and phone verification) for Python.
+"""zignsec: ZignSec's v5 two-factor APIs (SMS, phone and email verification) for Python.
 
 Typed, thread-safe and safe to retry: a send is retried only when it provably never
 left, so no SMS goes out twice. The work is done by the SDK's Rust core; this
@@ -30,15 +30,23 @@ from ._async import AsyncClient
 from ._zignsec import (
     SIGNATURE_HEADER,
     Client,
+    EmailRequestData,
+    EmailSession,
+    EmailSessionDetails,
+    Otp,
+    OtpCheck,
+    OtpSend,
     PhoneRequest,
     PhoneSession,
     PhoneSessionDetails,
     SmsParts,
     SmsRequest,
     SmsSession,
+    SessionError,
     SmsSessionDetails,
     WebhookEvent,
     __version__,
+    normalize_phone,
     parse_webhook,
     sign_webhook,
     sms_parts,
@@ -80,8 +88,16 @@ __all__ = [
     "PhoneSessionDetails",
     "SmsRequest",
     "PhoneRequest",
+    "EmailSession",
+    "EmailSessionDetails",
+    "EmailRequestData",
+    "SessionError",
     "SmsParts",
     "WebhookEvent",
+    "Otp",
+    "OtpCheck",
+    "OtpSend",
+    "normalize_phone",
     "sms_parts",
     "parse_webhook",
     "verify_webhook",

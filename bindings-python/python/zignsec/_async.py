@@ -8,6 +8,10 @@ if TYPE_CHECKING:
     from typing import Optional, Type
 
 from ._zignsec import (
+    EmailSession,
+    EmailSessionDetails,
+    Otp,
+    OtpSend,
     PhoneSession,
     PhoneSessionDetails,
     SmsSession,
@@ -44,6 +48,8 @@ class AsyncClient:
         connect_timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         proxy: Optional[str] = None,
+        auth_scheme: Optional[str] = None,
+        secondary_api_key: Optional[str] = None,
     ) -> None:
         self._native = _AsyncClient(
             api_key,
@@ -53,6 +59,8 @@ class AsyncClient:
             connect_timeout=connect_timeout,
             max_retries=max_retries,
             proxy=proxy,
+            auth_scheme=auth_scheme,
+            secondary_api_key=secondary_api_key,
         )
 
     @property
@@ -82,7 +90,8 @@ class AsyncClient:
 
     def close(self) -> None:
         """Release the connection pool and I/O threads; idempotent. Calls still
-        running fail with ``APIConnectionError``; later calls raise ``ConfigError``."""
+        running end with ``APIConnectionError`` (a send says ``maybe_sent=True``
+        unless it provably never left); later calls raise ``ConfigError``."""
         self._native.close()
 
     async def aclose(self) -> None:
@@ -103,17 +112,42 @@ class AsyncClient:
     def __repr__(self) -> str:
         return self._native.describe()
 
+    # Every optional argument is forwarded as given, ``None`` included: the core
+    # decides the defaults, for both clients alike.
+
     async def send_sms(
         self,
         to: str,
         message: str,
         from_: str,
-        max_message_parts: int = 1,
+        max_message_parts: Optional[int] = None,
         relay_state: Optional[str] = None,
         webhook: Optional[str] = None,
     ) -> SmsSession:
         """Send an SMS; see ``Client.send_sms``."""
         return await self._native.send_sms(to, message, from_, max_message_parts, relay_state, webhook)
+
+    async def send_otp(
+        self,
+        to: str,
+        from_: str,
+        otp: Otp,
+        *,
+        template: Optional[str] = None,
+        max_message_parts: Optional[int] = None,
+        relay_state: Optional[str] = None,
+        webhook: Optional[str] = None,
+    ) -> OtpSend:
+        """Issue a one-time code and send it by SMS; see ``Client.send_otp``."""
+        return await self._native.send_otp(
+            to,
+            from_,
+            otp,
+            template=template,
+            max_message_parts=max_message_parts,
+            relay_state=relay_state,
+            webhook=webhook,
+        )
 
     async def start_phone_verification(
         self,
@@ -137,6 +171,28 @@ class AsyncClient:
             csrf_token=csrf_token,
         )
 
+    async def start_email_verification(
+        self,
+        email_address: str,
+        locale: str,
+        redirect_success: str,
+        redirect_failure: str,
+        *,
+        relay_state: Optional[str] = None,
+        webhook: Optional[str] = None,
+        csrf_token: Optional[str] = None,
+    ) -> EmailSession:
+        """Start an email verification; see ``Client.start_email_verification``."""
+        return await self._native.start_email_verification(
+            email_address,
+            locale,
+            redirect_success,
+            redirect_failure,
+            relay_state=relay_state,
+            webhook=webhook,
+            csrf_token=csrf_token,
+        )
+
     async def get_sms_session(self, session_id: str) -> SmsSessionDetails:
         """Read an SMS session; see ``Client.get_sms_session``."""
         return await self._native.get_sms_session(session_id)
@@ -145,14 +201,24 @@ class AsyncClient:
         """Read a phone verification session; see ``Client.get_phone_session``."""
         return await self._native.get_phone_session(session_id)
 
+    async def get_email_session(self, session_id: str) -> EmailSessionDetails:
+        """Read an email verification session; see ``Client.get_email_session``."""
+        return await self._native.get_email_session(session_id)
+
     async def wait_sms_session(
-        self, session_id: str, *, timeout: float = 60.0, poll_interval: float = 1.0
+        self, session_id: str, *, timeout: Optional[float] = None, poll_interval: Optional[float] = None
     ) -> SmsSessionDetails:
         """Poll an SMS session until it is final; see ``Client.wait_sms_session``."""
         return await self._native.wait_sms_session(session_id, timeout=timeout, poll_interval=poll_interval)
 
     async def wait_phone_session(
-        self, session_id: str, *, timeout: float = 300.0, poll_interval: float = 1.0
+        self, session_id: str, *, timeout: Optional[float] = None, poll_interval: Optional[float] = None
     ) -> PhoneSessionDetails:
         """Poll a phone session until it is final; see ``Client.wait_phone_session``."""
         return await self._native.wait_phone_session(session_id, timeout=timeout, poll_interval=poll_interval)
+
+    async def wait_email_session(
+        self, session_id: str, *, timeout: Optional[float] = None, poll_interval: Optional[float] = None
+    ) -> EmailSessionDetails:
+        """Poll an email session until it is final; see ``Client.wait_email_session``."""
+        return await self._native.wait_email_session(session_id, timeout=timeout, poll_interval=poll_interval)
