@@ -14,6 +14,9 @@ PY_ABI3_PYTHONS ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.9*/bin/pytho
 	$(lastword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3))
 # Major versions pinned: a new major of a tool is an explicit change here.
 PY_TOOLS := 'maturin>=1.16,<2' 'pytest>=9,<10' 'mypy>=2,<3' 'gunicorn>=23,<24'
+# The web frameworks the webhook helpers are tested against (httpx2 or httpx: Starlette's
+# TestClient; django-stubs: Django ships no types).
+PY_TOOLS += 'flask>=3,<4' 'fastapi>=0.115,<1' 'httpx>=0.28,<1' 'httpx2>=2,<3' 'django>=5,<6' 'django-stubs>=5,<6'
 
 SETUP_TARGETS += setup-python
 TEST_TARGETS += test-python test-python-install
