@@ -309,11 +309,12 @@ ${escapeHtml(details.phoneNumber)} is yours.</p>`
 app.get('/verified', verificationResult)
 app.get('/not-verified', verificationResult)
 
-// The last verified webhook event (for the walk-through; not something to ship).
+// The last verified webhook event, and with ?session=<id> that session's (for the walk-through).
 app.get('/webhooks/last', (req, res) => {
   let count = 0
   for (const list of events.values()) count += list.length
-  res.json({ last: lastEvent, count })
+  const session = req.query.session
+  res.json({ last: lastEvent, count, ...(session ? { events: events.get(String(session)) ?? [] } : {}) })
 })
 
 // ---- Demo mode: the mock's inbox ----------------------------------------------------------

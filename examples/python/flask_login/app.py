@@ -257,9 +257,13 @@ def zignsec_webhook() -> ResponseReturnValue:
 
 @app.get("/webhooks/last")
 def last_webhook() -> ResponseReturnValue:
-    """The last verified webhook event (for the walk-through; not something to ship)."""
+    """The last verified webhook event, and with ``?session=<id>`` that session's (for the walk-through)."""
+    session_id = request.args.get("session")
     with _events_lock:
-        return {"last": _last_event, "count": sum(len(v) for v in _events.values())}
+        answer: Dict[str, Any] = {"last": _last_event, "count": sum(len(v) for v in _events.values())}
+        if session_id:
+            answer["events"] = list(_events.get(session_id, []))
+    return answer
 
 
 # ---- Demo mode: the mock's inbox ----------------------------------------------------------
