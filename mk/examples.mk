@@ -40,7 +40,7 @@ test-examples-browser: python-develop build-node mock setup-chromium setup-examp
 demo-examples: python-develop mock setup-chromium $(EXAMPLES_BROWSER_STAMP) ## Walk the Flask login example in headless Chromium, printing each step
 	cd $(EXAMPLES_BROWSER_DIR) && APPS=python PYTHON=$(PY) CHROMIUM=$(CHROMIUM) SCREENSHOT_DIR=/tmp node run.mjs $(MOCK_BIN)
 
-serve-example: python-develop mock ## Serve the Flask login example on 127.0.0.1:$(EXAMPLE_PORT) against a fresh offline gateway, its inbox on the page (Ctrl-C stops both)
+serve-example: python-develop mock ## Serve the Flask login example on 127.0.0.1:8000 (EXAMPLE_PORT) against a fresh offline gateway, its inbox on the page (Ctrl-C stops both)
 	cd $(FLASK_LOGIN_DIR) && env -u ZIGNSEC_MOCK_URL ZIGNSEC_MOCK_ONLY=1 PORT=$(EXAMPLE_PORT) APP_URL=http://127.0.0.1:$(EXAMPLE_PORT) \
 		$(ROOT)/scripts/with-mock.sh $(PY) app.py
 

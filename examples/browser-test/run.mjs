@@ -4,7 +4,8 @@
 //
 //   sign in: type a phone number, submit, read the SMS from the gateway's inbox
 //     (control API), type a wrong code and see "Wrong code", type the right one and
-//     see "Signed in"; then a second sign-in with wrong codes until "Too many";
+//     see "Signed in"; then a second sign-in with wrong codes until "Too many"; and
+//     a code typed after it expired (a second instance of the app, codes living 1 s);
 //   verify: start a phone verification, follow the redirect to the gateway's hosted
 //     page, click "Send code", read last_code, type it, land back on the app's
 //     /verified page showing "finished"; the app received and verified the signed
@@ -106,7 +107,7 @@ function nodeBindingReady() {
   return typeof zs.Otp === 'function' ? null : 'the zignsec Node package has no Otp yet'
 }
 
-async function startApp(name, mock) {
+async function startApp(name, mock, extraEnv = {}) {
   const spec = APPS[name]
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
@@ -124,6 +125,7 @@ async function startApp(name, mock) {
       APP_SECRET_KEY: `browser-walk-cookie-key-${name}`,
       APP_URL: url,
       PORT: String(port),
+      ...extraEnv,
     },
   })
   children.push(child)
@@ -142,7 +144,8 @@ async function startApp(name, mock) {
     if (Date.now() > deadline) throw new Error(`${name} app did not answer on ${url}:\n${output.join('\n')}`)
     await new Promise((r) => setTimeout(r, 100))
   }
-  step(app, `app started on ${url} (${spec.cwd.slice(examples.length + 1)})`)
+  const extra = Object.entries(extraEnv).map(([k, v]) => ` ${k}=${v}`).join('')
+  step(app, `app started on ${url} (${spec.cwd.slice(examples.length + 1)}${extra})`)
   return app
 }
 
@@ -219,6 +222,30 @@ async function signIn(browser, mock, app) {
   await page.close()
 }
 
+// A code typed after it expired: a second instance of the app whose codes live 1 s.
+async function expiredCode(browser, mock, app) {
+  const short = await startApp(app.name, mock, { OTP_TTL_SECONDS: '1' })
+  try {
+    const page = await browser.newPage()
+    await page.setViewport({ width: 480, height: 760 })
+    await page.goto(short.url + '/', { waitUntil: 'load' })
+    await page.type('#phone', app.spec.phone)
+    await submit(page, '#send')
+    const code = /\b(\d{6})\b/.exec((await lastSms(mock, app.spec.e164)).request.metadata.message)[1]
+    await new Promise((r) => setTimeout(r, 1500))
+    await page.type('#code', code)
+    await submit(page, '#check')
+    const error = await text(page, '#error')
+    assert.match(error, /^The code has expired/)
+    assert.ok(await page.$('#restart'), 'the page offers a new code')
+    step(app, `sign in: the right code ${code}, typed 1.5 s after a 1 s code was sent: "${error}"`)
+    await shot(page, app, 5, 'expired')
+    await page.close()
+  } finally {
+    short.child.kill('SIGTERM')
+  }
+}
+
 async function verifyPhone(browser, mock, app) {
   const page = await browser.newPage()
   await page.setViewport({ width: 480, height: 760 })
@@ -230,7 +257,7 @@ async function verifyPhone(browser, mock, app) {
   const id = /^\/2fa-ui\/2fa\/phone\/([0-9a-f-]{36})$/.exec(hosted.pathname)?.[1]
   assert.ok(id, `not the hosted phone page: ${page.url()}`)
   step(app, `verify: typed "${app.spec.verifyPhone}", followed the redirect to the hosted page ${hosted.pathname}`)
-  await shot(page, app, 5, 'hosted-page')
+  await shot(page, app, 6, 'hosted-page')
 
   await submit(page, '#send-code')
   const state = await control(mock, `/sessions/${id}`)
@@ -244,7 +271,7 @@ async function verifyPhone(browser, mock, app) {
   assert.equal(await text(page, '#status'), 'finished')
   assert.equal(await text(page, '#session'), id)
   step(app, `verify: typed it; back on ${app.url}/verified: session ${id} is "finished"`)
-  await shot(page, app, 6, 'verified')
+  await shot(page, app, 7, 'verified')
 
   // The gateway POSTs the signed webhook as the status changes; it may land just after the redirect.
   const deadline = Date.now() + 5000
@@ -304,7 +331,7 @@ async function main() {
       let app
       try {
         app = await startApp(name, mock)
-        for (const walk of [signIn, verifyPhone]) {
+        for (const walk of [signIn, expiredCode, verifyPhone]) {
           const started = Date.now()
           await walk(browser, mock, app)
           step(app, `${walk.name}: passed in ${Date.now() - started} ms`)

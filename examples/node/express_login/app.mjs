@@ -8,6 +8,7 @@
 //   ZIGNSEC_API_KEY, ZIGNSEC_BASE_URL / ZIGNSEC_ENVIRONMENT, ...  read by `new Client()`
 //   ZIGNSEC_WEBHOOK_SECRET  the key of the gateway's webhook signatures
 //   OTP_SECRET              the key one-time-code challenges are sealed with (16+ bytes)
+//   OTP_TTL_SECONDS         how long a code lives (default 300)
 //   APP_SECRET_KEY          the key of the signed session cookie
 //   APP_URL                 where the gateway sends users and webhooks back (default:
 //                           the URL the request came in on; the real gateway needs https)
@@ -41,7 +42,11 @@ const demoOrRequired = (name, demoValue) => (MOCK_URL && !process.env[name] ? de
 const WEBHOOK_SECRET = required('ZIGNSEC_WEBHOOK_SECRET')
 // Built once, shared by every request.
 const client = new Client()
-const otp = new Otp({ secret: demoOrRequired('OTP_SECRET', 'demo-only-otp-secret-0123456789'), ttlMs: 300_000, maxAttempts: 5 })
+const otp = new Otp({
+  secret: demoOrRequired('OTP_SECRET', 'demo-only-otp-secret-0123456789'),
+  ttlMs: Number(process.env.OTP_TTL_SECONDS ?? 300) * 1000,
+  maxAttempts: 5,
+})
 
 // Verified webhook events by session id. A real app writes them to its database.
 const events = new Map()

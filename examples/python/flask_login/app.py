@@ -11,7 +11,8 @@ Configuration, all from the environment:
 - ``ZIGNSEC_API_KEY``, ``ZIGNSEC_BASE_URL`` / ``ZIGNSEC_ENVIRONMENT`` and the other
   ``ZIGNSEC_*`` client options: read by ``zignsec.Client()`` itself.
 - ``ZIGNSEC_WEBHOOK_SECRET``: the key of the gateway's webhook signatures.
-- ``OTP_SECRET``: the key one-time-code challenges are sealed with (16 bytes or more).
+- ``OTP_SECRET``: the key one-time-code challenges are sealed with (16 bytes or more);
+  ``OTP_TTL_SECONDS``: how long a code lives (default 300).
 - ``APP_SECRET_KEY``: Flask's key for the signed session cookie.
 - ``APP_URL``: where the gateway sends users and webhooks back (default: the URL the
   request came in on; the real gateway needs an ``https://`` one).
@@ -65,7 +66,11 @@ app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
 WEBHOOK_SECRET = _required("ZIGNSEC_WEBHOOK_SECRET")
 # Built once, shared by every request (both are thread-safe).
 client = zignsec.Client()
-otp = zignsec.Otp(_demo_or_required("OTP_SECRET", "demo-only-otp-secret-0123456789"), ttl=300, max_attempts=5)
+otp = zignsec.Otp(
+    _demo_or_required("OTP_SECRET", "demo-only-otp-secret-0123456789"),
+    ttl=float(os.environ.get("OTP_TTL_SECONDS", "300")),
+    max_attempts=5,
+)
 
 # Verified webhook events by session id. A real app writes them to its database.
 _events_lock = threading.Lock()
