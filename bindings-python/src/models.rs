@@ -54,7 +54,7 @@ impl<'py> IntoPyObject<'py> for Json {
     }
 }
 
-impl<'a, 'py> IntoPyObject<'py> for &'a Json {
+impl<'py> IntoPyObject<'py> for &Json {
     type Target = PyAny;
     type Output = Bound<'py, PyAny>;
     type Error = PyErr;
@@ -73,23 +73,40 @@ fn to_dict<'py>(py: Python<'py>, value: &impl Serialize) -> PyResult<Bound<'py, 
     json_to_py(py, &to_json(value)?)
 }
 
-/// `Name(field=repr(value), ...)`; fields in `hidden` show as `<hidden>` (secrets the
-/// program keeps but a log must not).
-fn repr_of(
-    py: Python<'_>,
-    name: &str,
-    value: &impl Serialize,
-    hidden: &[&str],
-) -> PyResult<String> {
-    let Value::Object(map) = to_json(value)? else {
+/// Keys whose values a `repr` never shows, at any depth (`raw` included): SMS text
+/// (it may hold a one-time code) and OTP challenges. `to_dict()` and the attributes
+/// keep the real values for the program.
+const HIDDEN: &[&str] = &["message", "challenge"];
+const HIDDEN_MARK: &str = "<hidden>";
+
+fn hide(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                if HIDDEN.contains(&k.as_str()) && !v.is_null() {
+                    *v = Value::String(HIDDEN_MARK.to_string());
+                } else {
+                    hide(v);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(hide),
+        _ => {}
+    }
+}
+
+/// `Name(field=repr(value), ...)`, with the `HIDDEN` values left out.
+fn repr_of(py: Python<'_>, name: &str, value: &impl Serialize) -> PyResult<String> {
+    let mut json = to_json(value)?;
+    hide(&mut json);
+    let Value::Object(map) = json else {
         return Ok(format!("{name}()"));
     };
     let mut parts = Vec::with_capacity(map.len());
     for (k, v) in &map {
-        let shown = if hidden.contains(&k.as_str()) {
-            "<hidden>".to_string()
-        } else {
-            json_to_py(py, v)?.repr()?.to_cow()?.into_owned()
+        let shown = match v {
+            Value::String(s) if s == HIDDEN_MARK => s.clone(),
+            _ => json_to_py(py, v)?.repr()?.to_cow()?.into_owned(),
         };
         parts.push(format!("{k}={shown}"));
     }
@@ -98,7 +115,7 @@ fn repr_of(
 
 /// `to_dict()` and `__repr__` for each result class.
 macro_rules! result_methods {
-    ($($ty:ident $([hide $($h:literal),*])?;)*) => {$(
+    ($($ty:ident;)*) => {$(
         #[pymethods]
         impl $ty {
             /// The attributes as a plain ``dict`` (nested results as dicts too).
@@ -107,7 +124,7 @@ macro_rules! result_methods {
             }
 
             fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-                repr_of(py, stringify!($ty), self, &[$($($h),*)?])
+                repr_of(py, stringify!($ty), self)
             }
         }
     )*};
@@ -126,8 +143,8 @@ result_methods! {
     EmailSessionDetails;
     SmsParts;
     WebhookEvent;
-    OtpCheck [hide "challenge"];
-    OtpSend [hide "challenge"];
+    OtpCheck;
+    OtpSend;
 }
 
 /// The answer to ``send_sms``: the new session's ``id`` and ``status``.

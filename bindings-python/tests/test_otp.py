@@ -43,7 +43,7 @@ def test_defaults_come_from_the_core() -> None:
         with pytest.raises(zignsec.ConfigError, match="^ttl"):
             zignsec.Otp(OTP["secret"], ttl=bad)
     with pytest.raises(TypeError):
-        zignsec.Otp(OTP["secret"], digits=True)  # type: ignore[arg-type]
+        zignsec.Otp(OTP["secret"], digits=True)
     with pytest.raises(TypeError):
         zignsec.Otp(123)  # type: ignore[arg-type]
 
@@ -177,3 +177,13 @@ def test_send_otp_async(fresh_mock: Mock) -> None:
     message = fresh_mock.session(sent.session.id)["request"]["metadata"]["message"]
     assert message.startswith("Login code ")
     assert otp.check(sent.challenge, message[-6:], TO).ok
+
+
+def test_read_back_otp_sms_hides_the_text_in_repr(client: zignsec.Client, fresh_mock: Mock) -> None:
+    otp = zignsec.Otp(OTP["secret"])
+    sent = client.send_otp(TO, "ZignSec", otp)
+    details = client.get_sms_session(sent.session.id)
+    code = details.request.message[-6:]
+    assert details.request.message.endswith(code) and details.to_dict()["request"]["message"] == details.request.message
+    for text in (repr(details), repr(details.request)):
+        assert code not in text and "<hidden>" in text
