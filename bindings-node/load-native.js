@@ -1,5 +1,5 @@
 'use strict'
-// Loads the native binding through the generated loader (index.js). The binary
+// Loads the native binding through the generated loader (binding.js). The binary
 // ships in one optional dependency per platform (zignsec-linux-x64-gnu, ...); when
 // none loads, say which package is missing and how to get it, instead of the
 // generated loader's generic message (the original error is kept as `cause`).
@@ -48,7 +48,7 @@ function missingBindingError(cause) {
 
 let native
 try {
-  native = require('./index.js')
+  native = require('./binding.js')
 } catch (err) {
   if (err && typeof err.message === 'string' && err.message.startsWith('Cannot find native binding')) {
     throw missingBindingError(err)

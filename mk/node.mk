@@ -6,7 +6,8 @@
 NODE_DIR := $(ROOT)/bindings-node
 NODE_STAMP := $(NODE_DIR)/node_modules/.install-stamp
 NODE_EXAMPLES := $(ROOT)/examples/node
-NODE_GENERATED := index.js index.d.ts
+NODE_GENERATED := binding.js binding.d.ts
+NAPI_BUILD_FLAGS := --platform --js binding.js --dts binding.d.ts
 NODE_MOCK_BIN := $(TARGET_DIR)/debug/zignsec-mock
 NAPI := $(NODE_DIR)/node_modules/.bin/napi
 NODE_SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -25,17 +26,17 @@ $(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 	cd $(NODE_DIR) && npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# A debug build (tests), the .node copied next to the loader as zignsec.linux-x64-gnu.node.
-build-node: $(NODE_STAMP) ## Build the native module (debug) and regenerate index.js / index.d.ts
+# A debug build (tests), the .node copied next to the loader (binding.js) as zignsec.linux-x64-gnu.node.
+build-node: $(NODE_STAMP) ## Build the native module (debug) and regenerate binding.js / binding.d.ts
 	cargo build -q -p zignsec-mock --bin zignsec-mock
-	cd $(NODE_DIR) && $(NAPI) build --platform
+	cd $(NODE_DIR) && $(NAPI) build $(NAPI_BUILD_FLAGS)
 
 # The generated loader and typings are committed: a build must not change them.
-check-node-generated: $(NODE_STAMP) ## Build (debug); fail when the committed index.js / index.d.ts differ from the build
+check-node-generated: $(NODE_STAMP) ## Build (debug); fail when the committed binding.js / binding.d.ts differ from the build
 	cargo build -q -p zignsec-mock --bin zignsec-mock
 	@set -e; cd $(NODE_DIR); tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	for f in $(NODE_GENERATED); do [ -f "$$f" ] && cp "$$f" "$$tmp/$$f" || : > "$$tmp/$$f"; done; \
-	$(NAPI) build --platform; \
+	$(NAPI) build $(NAPI_BUILD_FLAGS); \
 	for f in $(NODE_GENERATED); do \
 		if git ls-files --error-unmatch "$$f" >/dev/null 2>&1; then \
 			git diff --exit-code -- "$$f" || { echo "bindings-node/$$f differs from the committed one: commit the regenerated file"; exit 1; }; \
@@ -55,6 +56,8 @@ test-node: check-node-generated lint-node ## Node binding: unit tests, node --te
 	@mkdir -p $(NODE_EXAMPLES)/node_modules && ln -sfn ../../../bindings-node $(NODE_EXAMPLES)/node_modules/zignsec
 	$(NODE_DIR)/node_modules/.bin/tsc -p $(NODE_EXAMPLES)/tsconfig.json
 	ZIGNSEC_MOCK_ONLY=1 ZIGNSEC_API_KEY= scripts/with-mock.sh node $(NODE_EXAMPLES)/quickstart.mjs >/dev/null
+	ZIGNSEC_MOCK_ONLY=1 ZIGNSEC_API_KEY= scripts/with-mock.sh node $(NODE_EXAMPLES)/email_verification.mjs >/dev/null
+	ZIGNSEC_MOCK_ONLY=1 ZIGNSEC_API_KEY= scripts/with-mock.sh node $(NODE_EXAMPLES)/key_rotation.mjs >/dev/null
 
 # The npm layout: the main package and this platform's package (npm/<platform>/), packed
 # and installed into fresh projects, with and without the platform package.

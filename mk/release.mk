@@ -108,7 +108,7 @@ sdist: setup-release ## Release: the Python sdist to target/wheels/
 npm-release: $(NODE_STAMP) ## Release: the release .node (stripped) and the main + this platform's npm packages to target/npm/
 	rm -rf $(ROOT)/target/npm && mkdir -p $(ROOT)/target/npm/artifacts
 	cd $(NODE_DIR) && $(NAPI) build --platform --release --strip -o $(ROOT)/target/npm/artifacts --no-js \
-		--dts $(ROOT)/target/npm/artifacts/index.d.ts
+		--dts $(ROOT)/target/npm/artifacts/binding.d.ts
 	scripts/release/npm-pack.sh $(ROOT)/target/npm/artifacts $(ROOT)/target/npm
 
 dist: ## Release: the C archive (release build; C_PROFILE=debug for the test build) and SHA256SUMS in target/dist/

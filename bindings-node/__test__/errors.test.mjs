@@ -198,7 +198,7 @@ test('a malformed 2xx body is ResponseDecodeError', async () => {
 })
 
 test('every ZIGNSEC_* code the core knows has its class', async () => {
-  const native = (await import('../index.js')).default
+  const native = (await import('../load-native.js')).default
   const codes = native.errorCodes()
   assert.equal(codes.length, 14)
   assert.deepEqual(

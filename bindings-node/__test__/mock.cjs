@@ -37,13 +37,28 @@ function camel(name) {
 /**
  * Start a mock gateway. Returns { url, apiKey, webhookSecret, stop(), control helpers }.
  */
-async function startMock({ apiKey = 'test-key-Zx81', webhookSecret = 'mock-webhook-secret', smsDeliveryMs = 200 } = {}) {
+async function startMock({
+  apiKey = 'test-key-Zx81',
+  apiKeys = [apiKey],
+  authScheme,
+  webhookSecret = 'mock-webhook-secret',
+  smsDeliveryMs = 200,
+} = {}) {
   if (!fs.existsSync(MOCK_BIN)) {
     throw new Error(`zignsec-mock not built at ${MOCK_BIN}: run \`cargo build -p zignsec-mock\``)
   }
   const child = spawn(
     MOCK_BIN,
-    ['--port', '0', '--api-key', apiKey, '--webhook-secret', webhookSecret, '--sms-delivery-ms', String(smsDeliveryMs)],
+    [
+      '--port',
+      '0',
+      ...apiKeys.flatMap((k) => ['--api-key', k]),
+      ...(authScheme ? ['--auth-scheme', authScheme] : []),
+      '--webhook-secret',
+      webhookSecret,
+      '--sms-delivery-ms',
+      String(smsDeliveryMs),
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   )
   const url = await new Promise((resolve, reject) => {

@@ -7,6 +7,8 @@ const z = require('zignsec')
 
 assert.ok(require.resolve('zignsec').includes(`${path.sep}node_modules${path.sep}zignsec${path.sep}`))
 assert.deepEqual(z.smsParts('Hello €'), { encoding: 'gsm7', parts: 1, units: 8, unitsPerPart: 160 })
+assert.equal(z.normalizePhone('070-123 45 67', { defaultRegion: 'SE' }), '+46701234567')
+assert.ok(new z.APITimeoutError('t') instanceof z.APIConnectionError)
 
 ;(async () => {
   const client = new z.Client()

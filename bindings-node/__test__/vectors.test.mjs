@@ -1,4 +1,5 @@
-// The shared test vectors (tests/vectors/): sms_parts, webhooks, seeds, bad_inputs.
+// The shared test vectors (tests/vectors/): sms_parts, webhooks, seeds, bad_inputs,
+// phone_numbers, otp.
 import { test, before, after, beforeEach } from 'node:test'
 import assert from 'node:assert/strict'
 import * as z from 'zignsec'
@@ -10,6 +11,8 @@ const PATHS = {
   start_phone_verification: '/core/api/sessions/two_factor_auth/phone',
   get_sms_session: '/core/api/sessions/',
   get_phone_session: '/core/api/sessions/',
+  start_email_verification: '/core/api/sessions/two_factor_auth/email',
+  get_email_session: '/core/api/sessions/',
 }
 
 let mock
@@ -53,6 +56,12 @@ function call(op, args) {
       return client.waitSmsSession(a.sessionId, { timeoutMs: 200, pollIntervalMs: 50 })
     case 'wait_phone_session':
       return client.waitPhoneSession(a.sessionId, { timeoutMs: 200, pollIntervalMs: 50 })
+    case 'start_email_verification':
+      return client.startEmailVerification(a)
+    case 'get_email_session':
+      return client.getEmailSession(a.sessionId)
+    case 'wait_email_session':
+      return client.waitEmailSession(a.sessionId, { timeoutMs: 200, pollIntervalMs: 50 })
     default:
       throw new Error(`unknown op ${op}`)
   }
@@ -158,11 +167,25 @@ test('seed responses parse to the documented objects', async () => {
     start_phone_verification: { phone_number: '+46701234567' },
     get_sms_session: { session_id: ID },
     get_phone_session: { session_id: ID },
+    start_email_verification: {
+      email_address: 'jane@example.com',
+      locale: 'En',
+      redirect_success: 'https://example.com/ok',
+      redirect_failure: 'https://example.com/fail',
+    },
+    get_email_session: { session_id: ID },
   }
   for (const r of responses) {
     await mock.fault({ path: PATHS[r.op], status: 200, body: JSON.stringify(r.body) })
-    const got = await call(r.op, defaults[r.op])
-    assert.deepEqual(plain(got), camelize(r.expect), r.name)
+    const got = plain(await call(r.op, defaults[r.op]))
+    if (r.op.startsWith('get_')) {
+      // Details also carry data.errors and the whole data object.
+      assert.deepEqual(got.raw, r.body.data, r.name)
+      assert.deepEqual(got.errors, r.body.data.errors ?? [], r.name)
+      delete got.raw
+      delete got.errors
+    }
+    assert.deepEqual(got, camelize(r.expect), r.name)
   }
 })
 
@@ -181,7 +204,7 @@ test('bad_inputs corpus: ValidationError naming the field, and zero requests', a
     assert.equal(err.code, 'ZIGNSEC_VALIDATION', c.name)
     assert.equal(err.field, camel(c.field), `${c.name}: ${err.message}`)
     assert.equal(err.attempts, 0, c.name)
-    if (c.op === 'send_sms' || c.op === 'start_phone_verification') {
+    if (c.op === 'send_sms' || c.op.startsWith('start_')) {
       assert.equal(err.maybeSent, false, c.name)
     }
   }
@@ -201,3 +224,145 @@ test('bad_inputs valid_cases pass validation', async () => {
     }
   }
 })
+
+test('phone_numbers vectors: normalizePhone', () => {
+  const { cases } = vectors('phone_numbers')
+  assert.ok(cases.length > 100)
+  for (const c of cases) {
+    const number = expand(c.number)
+    const options = c.default_region === null ? undefined : { defaultRegion: c.default_region }
+    if (c.expect === 'ok') {
+      assert.equal(z.normalizePhone(number, options), c.e164, c.name)
+    } else {
+      let err
+      try {
+        z.normalizePhone(number, options)
+      } catch (e) {
+        err = e
+      }
+      assert.ok(err instanceof z.ValidationError, `${c.name}: ${err ?? 'passed'}`)
+      assert.equal(err.field, camel(c.field), c.name)
+      const trimmed = number.trim()
+      if (trimmed.length > 4) assert.ok(!err.message.includes(trimmed), `${c.name}: ${err.message}`)
+    }
+  }
+})
+
+test('otp vectors: option_cases', () => {
+  const { option_cases: cases } = vectors('otp')
+  assert.ok(cases.length > 10)
+  for (const c of cases) {
+    const options = { secret: expand(c.secret), digits: c.digits, ttlMs: c.ttl_ms, maxAttempts: c.max_attempts }
+    if (c.expect === 'ok') {
+      const otp = new z.Otp(options)
+      assert.equal(otp.digits, c.digits, c.name)
+      assert.equal(otp.ttlMs, c.ttl_ms, c.name)
+      assert.equal(otp.maxAttempts, c.max_attempts, c.name)
+    } else {
+      assert.throws(
+        () => new z.Otp(options),
+        (err) => err instanceof z.ConfigError && err.field === camel(c.option) && err.message.startsWith(c.option),
+        c.name,
+      )
+    }
+  }
+})
+
+test('otp vectors: template_cases through sendOtp', async () => {
+  const v = vectors('otp')
+  assert.ok(v.template_cases.length > 0)
+  const otp = new z.Otp({ secret: v.secret })
+  for (const c of v.template_cases) {
+    const template = expand(c.template)
+    if (c.expect === 'ok') {
+      const sent = await client.sendOtp({ to: v.to, from: 'ZignSec', otp, template })
+      const recorded = await mock.session(sent.session.id)
+      const message = recorded.request.metadata.message
+      const [prefix, suffix] = [template.slice(0, template.indexOf('{code}')), template.slice(template.indexOf('{code}') + 6)]
+      const code = message.slice(prefix.length, message.length - suffix.length)
+      assert.match(code, /^\d{6}$/, c.name)
+      assert.equal(message, expand(c.message).replace(c.code, code), c.name)
+      assert.equal(otp.check(sent.challenge, code, v.to).reason, 'ok', c.name)
+    } else {
+      let err
+      try {
+        await client.sendOtp({ to: v.to, from: 'ZignSec', otp, template })
+      } catch (e) {
+        err = e
+      }
+      assert.ok(err instanceof z.ValidationError, `${c.name}: ${err ?? 'sent'}`)
+      assert.equal(err.field, 'template', c.name)
+      assert.equal(err.maybeSent, false, c.name)
+    }
+  }
+})
+
+test('otp vectors: flows', () => {
+  const v = vectors('otp')
+  assert.ok(v.flows.length > 5)
+  for (const flow of v.flows) runFlow(v, flow)
+})
+
+function typed(form, c) {
+  switch (form) {
+    case '$right':
+      return c
+    case '$right_spaced':
+      return c.replace(/(\d\d)(?=\d)/g, '$1 ')
+    case '$right_hyphenated':
+      return `${c.slice(0, 3)}-${c.slice(3)}`
+    case '$right_padded':
+      return ` ${c} `
+    case '$wrong':
+      return c.slice(0, -1) + String((Number(c.at(-1)) + 1) % 10)
+    case '$right_plus_digit':
+      return `${c}0`
+    case '$right_minus_digit':
+      return c.slice(0, -1)
+    case '$right_with_letter':
+      return `${c.slice(0, -1)}x`
+    default:
+      return form
+  }
+}
+
+function challengeOf(form, latest, issued) {
+  const swap = (ch) => (ch === 'A' ? 'B' : 'A')
+  switch (form) {
+    case 'latest':
+      return latest
+    case 'issued':
+      return issued
+    case 'tampered_first':
+      return swap(latest[0]) + latest.slice(1)
+    case 'tampered_last':
+      return latest.slice(0, -1) + swap(latest.at(-1))
+    case 'truncated':
+      return latest.slice(0, -1)
+    case 'extended':
+      return `${latest}A`
+    case 'empty':
+      return ''
+    default:
+      throw new Error(`unknown challenge form ${form}`)
+  }
+}
+
+function runFlow(v, flow) {
+  const options = { digits: flow.options.digits, ttlMs: flow.options.ttl_ms, maxAttempts: flow.options.max_attempts }
+  const same = new z.Otp({ secret: v.secret, ...options })
+  const other = new z.Otp({ secret: v.other_secret, ...options })
+  const { code, challenge: issued } = same._issueAt(v.to, v.t0_ms)
+  assert.match(issued, new RegExp(v.challenge_pattern), flow.name)
+  let latest = issued
+  flow.steps.forEach((step, i) => {
+    const otp = step.secret === 'other' ? other : same
+    const got = otp._checkAt(challengeOf(step.challenge, latest, issued), typed(step.code, code), step.to, v.t0_ms + step.after_ms)
+    assert.deepEqual(
+      { ok: got.ok, reason: got.reason, attempts_left: got.attemptsLeft },
+      step.expect,
+      `${flow.name} step ${i}`,
+    )
+    if (got.reason !== 'invalid') latest = got.challenge
+  })
+}

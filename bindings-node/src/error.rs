@@ -1,21 +1,19 @@
 //! The one place where core errors become JavaScript errors.
 //!
-//! Every [`ErrorKind`] maps to the stable `ZIGNSEC_*` code of API.md. The native
-//! layer throws (or rejects with) a plain `Error` whose message is [`ERROR_MARK`]
-//! followed by a JSON object holding the code, the message and every field the
-//! error carries; the package's JavaScript wrapper (`zignsec.js`) decodes it into
-//! the matching error class (`ValidationError`, `RateLimitError`, …).
+//! Every [`ErrorKind`] maps to the stable `ZIGNSEC_*` code of docs/CONTRACT.md. The
+//! native layer throws (or rejects with) a JavaScript `Error` built on the JS thread:
+//! its `message` is the core's (safe to log), its `code` is the `ZIGNSEC_*` string, and
+//! its `info` property is an [`ErrorInfo`] holding every field the error carries. The
+//! package's facade (`index.js`) maps `code` to the matching error class.
 
-use napi::Status;
-use serde_json::{json, Map, Value};
+use napi::bindgen_prelude::{Either3, JsObjectValue, JsValue, Object};
+use napi::{Env, Status};
+use napi_derive::napi;
 use zignsec::{Error, ErrorKind, WaitDetails};
 
-use crate::models::{PhoneSessionDetails, SmsSessionDetails};
+use crate::models::{EmailSessionDetails, PhoneSessionDetails, SmsSessionDetails};
 
-/// Prefix of a native error message that carries a zignsec error as JSON.
-pub const ERROR_MARK: &str = "ZIGNSEC_ERROR_JSON:";
-
-/// The stable `err.code` of a kind (API.md's table).
+/// The stable `err.code` of a kind (docs/CONTRACT.md's table).
 pub fn code_of(kind: ErrorKind) -> &'static str {
     // Exhaustive on purpose (no wildcard): a new kind in the core fails to compile here.
     match kind {
@@ -53,75 +51,70 @@ pub fn camel_case(name: &str) -> String {
     out
 }
 
-/// The JSON payload of an error: what the JavaScript wrapper turns into properties.
-pub fn payload(err: &Error) -> Value {
-    let mut m = Map::new();
-    m.insert("code".into(), json!(code_of(err.kind())));
-    m.insert("kind".into(), json!(err.kind().as_str()));
-    m.insert("message".into(), json!(err.message()));
-    if let Some(field) = err.field() {
-        m.insert("field".into(), json!(camel_case(field)));
-    }
-    if let Some(status) = err.status() {
-        m.insert("status".into(), json!(status));
-    }
-    if let Some(code) = err.gateway_code() {
-        m.insert("gatewayCode".into(), json!(code));
-    }
-    if let Some(body) = err.body() {
-        m.insert("body".into(), json!(body));
-    }
-    if let Some(id) = err.request_id() {
-        m.insert("requestId".into(), json!(id));
-    }
-    m.insert("attempts".into(), json!(err.attempts()));
-    if let Some(sent) = err.maybe_sent() {
-        m.insert("maybeSent".into(), json!(sent));
-    }
-    if let Some(wait) = err.retry_after() {
-        m.insert("retryAfter".into(), json!(wait.as_secs_f64()));
-    }
-    if let Some(details) = err.wait_details() {
-        let value = match details {
-            WaitDetails::Sms(d) => serde_json::to_value(SmsSessionDetails::from(d)),
-            WaitDetails::Phone(d) => serde_json::to_value(PhoneSessionDetails::from(d)),
-            WaitDetails::Email(d) => Ok(serde_json::json!({"id": d.id, "status": d.status.as_str()})),
-        };
-        if let Ok(v) = value {
-            m.insert("details".into(), v);
+/// The fields of a zignsec error, as the native error's `info` property.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    /// The kind (`'validation'`, `'rate_limited'`, …); `code` is `ZIGNSEC_<KIND>`.
+    pub kind: String,
+    /// The field at fault, in camelCase.
+    pub field: Option<String>,
+    /// The HTTP status, when the gateway answered.
+    pub status: Option<u32>,
+    /// The gateway's own error code.
+    pub gateway_code: Option<String>,
+    /// The raw response body (capped).
+    pub body: Option<String>,
+    /// The `x-request-id` response header.
+    pub request_id: Option<String>,
+    /// Requests made.
+    pub attempts: u32,
+    /// For sends: whether the request may have reached the gateway.
+    pub maybe_sent: Option<bool>,
+    /// Seconds the gateway asked to wait (`Retry-After`).
+    pub retry_after: Option<f64>,
+    /// For a wait timeout: the last details read.
+    pub details: Option<Either3<SmsSessionDetails, PhoneSessionDetails, EmailSessionDetails>>,
+}
+
+impl From<&Error> for ErrorInfo {
+    fn from(err: &Error) -> Self {
+        ErrorInfo {
+            kind: err.kind().as_str().to_string(),
+            field: err.field().map(camel_case),
+            status: err.status().map(u32::from),
+            gateway_code: err.gateway_code().map(str::to_string),
+            body: err.body().map(str::to_string),
+            request_id: err.request_id().map(str::to_string),
+            attempts: err.attempts(),
+            maybe_sent: err.maybe_sent(),
+            retry_after: err.retry_after().map(|d| d.as_secs_f64()),
+            details: err.wait_details().map(|d| match d {
+                WaitDetails::Sms(d) => Either3::A(SmsSessionDetails::from(d)),
+                WaitDetails::Phone(d) => Either3::B(PhoneSessionDetails::from(d)),
+                WaitDetails::Email(d) => Either3::C(EmailSessionDetails::from(d)),
+            }),
         }
     }
-    Value::Object(m)
 }
 
-fn native(payload: Value) -> napi::Error {
-    napi::Error::new(Status::GenericFailure, format!("{ERROR_MARK}{payload}"))
+fn build<'env>(env: &'env Env, err: &Error) -> napi::Result<Object<'env>> {
+    let mut obj = env.create_error(napi::Error::new(
+        Status::GenericFailure,
+        err.message().to_string(),
+    ))?;
+    obj.set_named_property("code", code_of(err.kind()))?;
+    obj.set_named_property("info", ErrorInfo::from(err))?;
+    Ok(obj)
 }
 
-/// A core error as the native error the wrapper decodes.
-pub fn to_napi(err: Error) -> napi::Error {
-    native(payload(&err))
-}
-
-/// For sends: an error raised before the request could leave says so
-/// (`maybeSent: false`), like the core's own send errors.
-pub fn to_napi_unsent(err: Error) -> napi::Error {
-    let mut p = payload(&err);
-    if let Value::Object(m) = &mut p {
-        m.entry("maybeSent").or_insert(json!(false));
+/// A core error as the JavaScript error to throw or reject with (built on the JS
+/// thread, `code` the `ZIGNSEC_*` string, `info` its fields).
+pub fn to_js(env: &Env, err: &Error) -> napi::Error {
+    match build(env, err) {
+        Ok(obj) => napi::Error::from(obj.to_unknown()),
+        Err(e) => e,
     }
-    native(p)
-}
-
-/// A config error found while converting an option the core takes in other
-/// units (`timeoutMs` → seconds), worded in the units the caller used.
-pub fn config(message: impl Into<String>) -> napi::Error {
-    native(json!({
-        "code": code_of(ErrorKind::Config),
-        "kind": ErrorKind::Config.as_str(),
-        "message": message.into(),
-        "attempts": 0,
-    }))
 }
 
 #[cfg(test)]
@@ -147,11 +140,11 @@ mod tests {
     }
 
     #[test]
-    fn payload_carries_the_field() {
+    fn info_carries_the_field() {
         let e = Error::validation("phone_number", "bad");
-        let p = payload(&e);
-        assert_eq!(p["code"], "ZIGNSEC_VALIDATION");
-        assert_eq!(p["field"], "phoneNumber");
-        assert_eq!(p["attempts"], 0);
+        let info = ErrorInfo::from(&e);
+        assert_eq!(info.kind, "validation");
+        assert_eq!(info.field.as_deref(), Some("phoneNumber"));
+        assert_eq!(info.attempts, 0);
     }
 }

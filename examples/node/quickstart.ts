@@ -1,5 +1,6 @@
 // The quickstart in TypeScript (type-checked by `make test-node` with tsc --noEmit):
-// send an SMS and wait for delivery, start a phone verification, verify a webhook.
+// send an SMS and wait for delivery, start a phone and an email verification, send and
+// check a one-time code, normalize a number, verify a webhook.
 import {
   Client,
   smsParts,
@@ -9,6 +10,13 @@ import {
   WaitTimeoutError,
   RateLimitError,
   ZignSecError,
+  Otp,
+  normalizePhone,
+  type OtpCheck,
+  type OtpSend,
+  type EmailSession,
+  type EmailSessionDetails,
+  type SessionError,
   type SmsSession,
   type SmsSessionDetails,
   type PhoneSession,
@@ -17,7 +25,7 @@ import {
   type ClientOptions,
 } from 'zignsec'
 
-const options: ClientOptions = { timeoutMs: 15_000, maxRetries: 2 }
+const options: ClientOptions = { timeoutMs: 15_000, maxRetries: 2, authScheme: 'authorization' }
 const client = new Client(options)
 
 async function main(): Promise<void> {
@@ -53,6 +61,22 @@ async function main(): Promise<void> {
   console.log('send the user to', phone.redirectUrl)
   const verified: PhoneSessionDetails = await client.waitPhoneSession(phone.id, { timeoutMs: 300_000 })
   console.log(`${verified.phoneNumber}: ${verified.status}`)
+
+  const email: EmailSession = await client.startEmailVerification({
+    emailAddress: 'jane.doe@example.com',
+    locale: 'En',
+    redirectSuccess: 'https://example.com/verified',
+    redirectFailure: 'https://example.com/not-verified',
+  })
+  const emailDone: EmailSessionDetails = await client.waitEmailSession(email.id, { timeoutMs: 300_000 })
+  const reasons: SessionError[] = emailDone.errors
+  console.log(`${emailDone.request.emailAddress}: ${emailDone.status}`, reasons, emailDone.raw)
+
+  const to: string = normalizePhone('070-123 45 67', { defaultRegion: 'SE' })
+  const otp = new Otp({ secret: 'a-secret-of-at-least-16-bytes', digits: 6, ttlMs: 300_000, maxAttempts: 5 })
+  const otpSent: OtpSend = await client.sendOtp({ to, from: 'ZignSec', otp, template: 'Your code is {code}' })
+  const checked: OtpCheck = otp.check(otpSent.challenge, '123456', to)
+  console.log(`code check: ${checked.reason}, ${checked.attemptsLeft} attempt(s) left`)
 
   const secret = process.env.ZIGNSEC_WEBHOOK_SECRET ?? 'whsec_demo_secret'
   const body: string = JSON.stringify({ event: 'status_changed', id: sms.id, status: 'delivered' })

@@ -72,9 +72,9 @@ for d in dirs:
         bad(f"bindings-node/npm/{d}/package.json: libc {pj.get('libc')}")
     if pj.get("main") != f"zignsec.{d}.node" or pj.get("files") != [f"zignsec.{d}.node"]:
         bad(f"bindings-node/npm/{d}/package.json: main/files must be zignsec.{d}.node only")
-loader = sorted(set(re.findall(r"bindingPackageVersion !== '([^']+)'", (node / "index.js").read_text())))
+loader = sorted(set(re.findall(r"bindingPackageVersion !== '([^']+)'", (node / "binding.js").read_text())))
 if loader != [version]:
-    bad(f"bindings-node/index.js: the loader expects {loader} (rebuild with napi and commit)")
+    bad(f"bindings-node/binding.js: the loader expects {loader} (rebuild with napi and commit)")
 
 # C: the header's macro (when there is one), the pkg-config and CMake templates.
 header = (root / "include/zignsec.h").read_text()

@@ -32,11 +32,14 @@ cp "$node_dir/__test__/pack-smoke.cjs" "$node_dir/__test__/pack-smoke.mjs" .
 $mock node pack-smoke.cjs
 $mock node pack-smoke.mjs
 cat > check.ts <<'TS'
-import { Client, ValidationError, smsParts, verifyWebhook } from 'zignsec'
+import { Client, Otp, ValidationError, normalizePhone, smsParts, verifyWebhook, type EmailSessionDetails } from 'zignsec'
 const parts: number = smsParts('Your code is 12345').parts
+const e164: string = normalizePhone('070-123 45 67', { defaultRegion: 'SE' })
+const digits: number = new Otp({ secret: 'a-secret-of-16-bytes' }).digits
+const email = (d: EmailSessionDetails): string => d.request.emailAddress
 const client: Client = new Client({ apiKey: 'k', baseUrl: 'http://127.0.0.1:9' })
 const isError: boolean = new ValidationError('x') instanceof Error
-export { parts, client, isError, verifyWebhook }
+export { parts, e164, digits, email, client, isError, verifyWebhook }
 TS
 cat > tsconfig.json <<JSON
 { "compilerOptions": { "strict": true, "noEmit": true, "target": "es2022", "module": "nodenext",

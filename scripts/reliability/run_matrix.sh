@@ -29,7 +29,7 @@ else
   echo "reliability: python binding not built (.venv with zignsec): skipped"
 fi
 
-if [ -f bindings-node/index.js ] && ls bindings-node/*.node >/dev/null 2>&1; then
+if [ -f bindings-node/binding.js ] && ls bindings-node/*.node >/dev/null 2>&1; then
   echo "reliability: node fault matrix"
   (cd bindings-node && node --test --test-reporter=dot __test__/reliability_faults.test.mjs) || status=1
   langs+=,node

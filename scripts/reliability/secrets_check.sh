@@ -91,7 +91,7 @@ if [ -x "$py" ] && "$py" -c 'import zignsec' >/dev/null 2>&1; then
 else
   echo "secrets_check: python binding not built (.venv + zignsec): skipped"
 fi
-if [ -f bindings-node/index.js ] && ls bindings-node/*.node >/dev/null 2>&1; then
+if [ -f bindings-node/binding.js ] && ls bindings-node/*.node >/dev/null 2>&1; then
   run node node scripts/reliability/secrets_probe.mjs
 else
   echo "secrets_check: node binding not built: skipped"

@@ -1,8 +1,13 @@
-// ESM entry point of `zignsec`: the same objects as the CommonJS `zignsec.js`.
-import zignsec from './zignsec.js'
+// ESM entry point of `zignsec`: the same objects as the CommonJS `index.js`.
+import zignsec from './index.js'
 
 export const {
   Client,
+  Otp,
+  OtpIssue,
+  OtpCheck,
+  OtpSend,
+  normalizePhone,
   smsParts,
   parseWebhook,
   verifyWebhook,
