@@ -4,7 +4,7 @@
  * do not need `@types/express`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { WebhookEvent } from './zignsec'
+import type { WebhookEvent } from './index'
 
 export interface WebhookMiddlewareOptions {
   /** The webhook secret the gateway signs with. */

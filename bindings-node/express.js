@@ -19,7 +19,7 @@
  * This file never loads `express`: it only uses `req`, `res` and `next`.
  */
 
-const zignsec = require('./zignsec.js')
+const zignsec = require('./index.js')
 
 const { verifyWebhook, verifyWebhookAt, signWebhook, SIGNATURE_HEADER, ConfigError, ResponseDecodeError, WebhookSignatureError } =
   zignsec
