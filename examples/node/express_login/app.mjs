@@ -19,10 +19,8 @@
 import { randomBytes } from 'node:crypto'
 import express from 'express'
 import cookieSession from 'cookie-session'
-import zignsec from 'zignsec'
+import { Client, Otp, normalizePhone, ZignSecError, ValidationError } from 'zignsec'
 import { webhookMiddleware } from 'zignsec/express'
-
-const { Client, Otp, normalizePhone, ZignSecError, ValidationError } = zignsec
 
 const SENDER = process.env.ZIGNSEC_SENDER ?? 'ZignSec'
 const DEFAULT_REGION = process.env.DEFAULT_REGION ?? 'SE'
