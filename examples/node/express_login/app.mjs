@@ -10,8 +10,8 @@
 //   OTP_SECRET              the key one-time-code challenges are sealed with (16+ bytes)
 //   OTP_TTL_SECONDS         how long a code lives (default 300)
 //   APP_SECRET_KEY          the key of the signed session cookie
-//   APP_URL                 where the gateway sends users and webhooks back (default:
-//                           the URL the request came in on; the real gateway needs https)
+//   APP_URL                 where the gateway sends users and webhooks back (the real
+//                           gateway needs https; in demo mode: the URL of the request)
 //   DEFAULT_REGION          country of numbers typed without + (default SE)
 //   PORT                    default 8000
 //   ZIGNSEC_MOCK_URL        set only against the offline gateway (zignsec-mock): demo
@@ -74,7 +74,10 @@ app.use(
   }),
 )
 
-const appUrl = (req) => (process.env.APP_URL ?? `${req.protocol}://${req.get('host')}`).replace(/\/+$/, '')
+// Where the gateway sends users and webhooks back to. Required outside demo mode: taking
+// it from the request's Host header would let a client choose where ZignSec redirects.
+const APP_URL = process.env.APP_URL || (MOCK_URL ? null : required('APP_URL'))
+const appUrl = (req) => (APP_URL ?? `${req.protocol}://${req.get('host')}`).replace(/\/+$/, '')
 
 const escapeHtml = (s) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c])

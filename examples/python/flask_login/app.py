@@ -14,8 +14,8 @@ Configuration, all from the environment:
 - ``OTP_SECRET``: the key one-time-code challenges are sealed with (16 bytes or more);
   ``OTP_TTL_SECONDS``: how long a code lives (default 300).
 - ``APP_SECRET_KEY``: Flask's key for the signed session cookie.
-- ``APP_URL``: where the gateway sends users and webhooks back (default: the URL the
-  request came in on; the real gateway needs an ``https://`` one).
+- ``APP_URL``: where the gateway sends users and webhooks back (the real gateway needs
+  an ``https://`` one; in demo mode it defaults to the URL the request came in on).
 - ``DEFAULT_REGION``: the country of numbers typed without ``+`` (default ``SE``).
 - ``ZIGNSEC_MOCK_URL``: set only against the offline gateway (``zignsec-mock``): demo
   mode, where the pages show the mock's inbox (the SMS the "phone" received), so a
@@ -78,9 +78,13 @@ _events: Dict[str, List[Dict[str, Any]]] = {}
 _last_event: Optional[Dict[str, Any]] = None
 
 
+# Where the gateway sends users and webhooks back to. Required outside demo mode: taking
+# it from the request's Host header would let a client choose where ZignSec redirects.
+APP_URL = os.environ.get("APP_URL") or (None if MOCK_URL else _required("APP_URL"))
+
+
 def app_url() -> str:
-    """The base URL the gateway sends users and webhooks back to."""
-    return os.environ.get("APP_URL", request.host_url).rstrip("/")
+    return (APP_URL or request.host_url).rstrip("/")
 
 
 def mock_inbox(to: str) -> Optional[Dict[str, Any]]:
