@@ -315,8 +315,9 @@ ${escapeHtml(details.phoneNumber)} is yours.</p>`
 app.get('/verified', verificationResult)
 app.get('/not-verified', verificationResult)
 
-// The last verified webhook event, and with ?session=<id> that session's (for the walk-through).
+// Demo mode: the last verified webhook event, and with ?session=<id> that session's.
 app.get('/webhooks/last', (req, res) => {
+  if (!MOCK_URL) return res.sendStatus(404) // demo mode only: it lists every session's events
   let count = 0
   for (const list of events.values()) count += list.length
   const session = req.query.session

@@ -266,7 +266,9 @@ def zignsec_webhook() -> ResponseReturnValue:
 
 @app.get("/webhooks/last")
 def last_webhook() -> ResponseReturnValue:
-    """The last verified webhook event, and with ``?session=<id>`` that session's (for the walk-through)."""
+    """Demo mode: the last verified webhook event, and with ``?session=<id>`` that session's."""
+    if not MOCK_URL:
+        abort(404)  # demo mode only: it lists every session's events
     session_id = request.args.get("session")
     with _events_lock:
         answer: Dict[str, Any] = {"last": _last_event, "count": sum(len(v) for v in _events.values())}
