@@ -45,3 +45,15 @@ test('a native error is data: its code is ZIGNSEC_*, its fields in info, no JSON
   assert.ok(!raw.message.includes('{'), raw.message)
   assert.throws(() => zignsec.normalizePhone('12'), (err) => err instanceof zignsec.ValidationError && err.field === 'number')
 })
+
+test('a native rejection is data too', async () => {
+  const client = new native.NativeClient({ apiKey: 'k', baseUrl: 'http://127.0.0.1:9' })
+  const raw = await client.getSmsSession('not-a-uuid').then(
+    () => assert.fail('expected a rejection'),
+    (err) => err,
+  )
+  assert.ok(raw instanceof Error)
+  assert.equal(raw.code, 'ZIGNSEC_VALIDATION')
+  assert.equal(raw.info.field, 'sessionId')
+  assert.equal(raw.info.attempts, 0)
+})
