@@ -72,9 +72,9 @@ pub struct ClientBuilder {
     auth_scheme: Option<String>,
     environment: Option<String>,
     base_url: Option<String>,
-    timeout_secs: Option<f64>,
-    connect_timeout_secs: Option<f64>,
-    max_retries: Option<f64>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    max_retries: Option<i64>,
     sdk: Option<(String, String)>,
     root_certificates_pem: Vec<Vec<u8>>,
     proxy: Option<String>,
@@ -92,8 +92,8 @@ impl fmt::Debug for ClientBuilder {
             .field("auth_scheme", &self.auth_scheme)
             .field("environment", &self.environment)
             .field("base_url", &self.base_url)
-            .field("timeout_secs", &self.timeout_secs)
-            .field("connect_timeout_secs", &self.connect_timeout_secs)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
             .field("max_retries", &self.max_retries)
             .field("sdk", &self.sdk)
             .field("proxy", &self.proxy.as_deref().map(proxy::display))
@@ -132,31 +132,20 @@ impl ClientBuilder {
         self.base_url = Some(url.into());
         self
     }
-    /// Total time for one call, retries and backoff included (default 30 s).
-    pub fn timeout(self, timeout: Duration) -> Self {
-        self.timeout_secs(timeout.as_secs_f64())
-    }
-    /// [`timeout`](Self::timeout) in seconds, as the bindings receive it.
-    pub fn timeout_secs(mut self, seconds: f64) -> Self {
-        self.timeout_secs = Some(seconds);
+    /// Total time for one call, retries and backoff included (default 30 s; above 0
+    /// and at most a day, else a config error at build).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
         self
     }
     /// Time to open one connection (default 5 s).
-    pub fn connect_timeout(self, timeout: Duration) -> Self {
-        self.connect_timeout_secs(timeout.as_secs_f64())
-    }
-    /// [`connect_timeout`](Self::connect_timeout) in seconds.
-    pub fn connect_timeout_secs(mut self, seconds: f64) -> Self {
-        self.connect_timeout_secs = Some(seconds);
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
         self
     }
-    /// Retries after the first attempt, 0 to 10 (default 2).
-    pub fn max_retries(self, retries: i64) -> Self {
-        self.max_retries_f64(retries as f64)
-    }
-    /// [`max_retries`](Self::max_retries) as a JavaScript or C double: a
-    /// fraction is a config error at build.
-    pub fn max_retries_f64(mut self, retries: f64) -> Self {
+    /// Retries after the first attempt, 0 to 10 (default 2; else a config error at
+    /// build). Bindings with loose numbers go through [`crate::input::ClientOptions`].
+    pub fn max_retries(mut self, retries: i64) -> Self {
         self.max_retries = Some(retries);
         self
     }
@@ -244,8 +233,8 @@ impl ClientBuilder {
                 std::env::var(name).ok().filter(|v| !v.trim().is_empty())
             }
         })?;
-        let timeout = match self.timeout_secs {
-            Some(s) => seconds_option("timeout", s)?,
+        let timeout = match self.timeout {
+            Some(d) => seconds_option("timeout", d.as_secs_f64())?,
             None => match self.env("ZIGNSEC_TIMEOUT") {
                 Some(v) => {
                     let s = v.trim().parse::<f64>().map_err(|_| {
@@ -256,8 +245,8 @@ impl ClientBuilder {
                 None => DEFAULT_TIMEOUT,
             },
         };
-        let connect_timeout = match self.connect_timeout_secs {
-            Some(s) => seconds_option("connect_timeout", s)?,
+        let connect_timeout = match self.connect_timeout {
+            Some(d) => seconds_option("connect_timeout", d.as_secs_f64())?,
             None => DEFAULT_CONNECT_TIMEOUT,
         };
         let max_retries = match self.max_retries {
@@ -267,11 +256,11 @@ impl ClientBuilder {
                     Error::config(format!(
                         "ZIGNSEC_MAX_RETRIES must be a whole number, got {v:?}"
                     ))
-                })? as f64,
-                None => f64::from(DEFAULT_MAX_RETRIES),
+                })?,
+                None => i64::from(DEFAULT_MAX_RETRIES),
             },
         };
-        let max_retries = validate::max_retries_from_f64(max_retries)
+        let max_retries = validate::max_retries(max_retries)
             .map_err(|e| Error::config(e.message().to_string()))?;
         let (sdk_name, sdk_version) = self
             .sdk

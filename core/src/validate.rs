@@ -97,17 +97,6 @@ pub fn max_message_parts(value: i64) -> Result<u32> {
     }
 }
 
-/// `max_message_parts` given as a float (JavaScript numbers): it must be a whole number.
-pub fn max_message_parts_from_f64(value: f64) -> Result<u32> {
-    if let Some(whole) = whole_number(value) {
-        max_message_parts(whole)
-    } else {
-        Err(Error::validation(
-            "max_message_parts",
-            format!("must be a whole number from 1 to {MAX_MESSAGE_PARTS}, got {value}"),
-        ))
-    }
-}
 
 fn no_nul(field: &str, value: &str) -> Result<()> {
     if value.contains('\0') {
@@ -342,15 +331,6 @@ pub fn seconds(field: &str, value: f64) -> Result<Duration> {
     }
 }
 
-/// A duration given in milliseconds (JavaScript and C surfaces).
-pub fn millis(field: &str, value: f64) -> Result<Duration> {
-    seconds(field, value / 1000.0).map_err(|_| {
-        Error::validation(
-            field,
-            format!("must be a number of milliseconds above 0 and at most 86400000, got {value}"),
-        )
-    })
-}
 
 /// `max_retries` from 0 to 10.
 pub fn max_retries(value: i64) -> Result<u32> {
@@ -364,41 +344,9 @@ pub fn max_retries(value: i64) -> Result<u32> {
     }
 }
 
-/// `max_retries` as a double (JavaScript, C): a whole number from 0 to 10.
-pub fn max_retries_from_f64(value: f64) -> Result<u32> {
-    if let Some(whole) = whole_number(value) {
-        max_retries(whole)
-    } else {
-        Err(Error::validation(
-            "max_retries",
-            format!("must be a whole number from 0 to 10, got {value}"),
-        ))
-    }
-}
 
-/// A webhook signature tolerance in seconds: finite, 0 or more, at most a day.
-pub fn tolerance(field: &str, value: f64) -> Result<Duration> {
-    if value.is_finite() && (0.0..=86_400.0).contains(&value) {
-        Ok(Duration::from_secs_f64(value))
-    } else {
-        Err(Error::validation(
-            field,
-            format!("must be a number of seconds from 0 to 86400, got {value}"),
-        ))
-    }
-}
 
-/// Unix seconds given as a double (JavaScript): a whole, finite number.
-pub fn unix_seconds(field: &str, value: f64) -> Result<i64> {
-    whole_number(value)
-        .ok_or_else(|| Error::validation(field, format!("must be whole unix seconds, got {value}")))
-}
 
-/// A double that holds a whole number exactly (JavaScript and C hand numbers over as
-/// doubles), or `None` for fractions, NaN, infinities and values past 2^53-ish.
-fn whole_number(value: f64) -> Option<i64> {
-    (value.is_finite() && value.fract() == 0.0 && value.abs() < 1e15).then_some(value as i64)
-}
 
 /// Mask a phone number for logs: all but the last 2 digits hidden.
 pub fn mask_phone(value: &str) -> String {

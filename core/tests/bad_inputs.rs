@@ -38,7 +38,7 @@ enum Outcome {
     Err(zignsec::Error),
     Ok,
     /// `max_message_parts` the Rust API cannot hold (not an i64): checked through
-    /// `validate::max_message_parts_from_f64`, the entry point the bindings use.
+    /// `input::SendSmsInput` with a double, the entry point the bindings use.
     NotExpressible(zignsec::Error),
 }
 
@@ -53,11 +53,16 @@ fn call(client: &Client, op: &str, args: &Map<String, Value>) -> Outcome {
                 match v.as_i64() {
                     Some(i) => req.max_message_parts = i,
                     None => {
+                        // Beyond i64 or fractional: the bindings' double, through the intake.
                         let f = v.as_f64().expect("max_message_parts is a number");
-                        return match zignsec::validate::max_message_parts_from_f64(f) {
-                            Err(e) => Outcome::NotExpressible(e),
-                            Ok(_) => Outcome::Ok,
+                        let loose = zignsec::input::SendSmsInput {
+                            max_message_parts: Some(zignsec::input::Number::Float(f)),
+                            ..Default::default()
                         };
+                        match loose.into_request() {
+                            Err(e) => return Outcome::NotExpressible(e),
+                            Ok(r) => req.max_message_parts = r.max_message_parts,
+                        }
                     }
                 }
             }
@@ -193,7 +198,7 @@ fn bad_input_corpus_is_refused_before_sending() {
         failures.join("\n")
     );
     eprintln!(
-        "bad_inputs.json: {} cases refused, 0 requests sent ({not_expressible} max_message_parts values outside i64 checked through validate::max_message_parts_from_f64)",
+        "bad_inputs.json: {} cases refused, 0 requests sent ({not_expressible} max_message_parts values outside i64 checked through input::SendSmsInput)",
         cases.len()
     );
 

@@ -315,7 +315,7 @@ fn config_errors() {
     let err = zignsec::Client::builder()
         .ignore_env()
         .api_key(KEY)
-        .timeout_secs(-1.0)
+        .timeout(Duration::ZERO)
         .build()
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Config);

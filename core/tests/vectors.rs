@@ -307,21 +307,27 @@ fn validate_op_inner(op: &str, args: &Map<String, Value>) -> Result<zignsec::Res
                     "webhook",
                 ],
             )?;
-            let mut req = zignsec::SendSms::new(need("to")?, need("from")?, need("message")?);
-            req.relay_state = arg_str(args, "relay_state")?;
-            req.webhook = arg_str(args, "webhook")?;
-            match args.get("max_message_parts") {
-                None => {}
+            // As the bindings hand it over: a part count beyond i64 (or a fraction)
+            // arrives as a double.
+            let parts = match args.get("max_message_parts") {
+                None => None,
                 Some(v) => match (v.as_i64(), v.as_f64()) {
-                    (Some(i), _) => req.max_message_parts = i,
-                    // Beyond i64 (or fractional): the bindings' double entry point.
-                    (None, Some(f)) => {
-                        return Ok(validate::max_message_parts_from_f64(f).map(|_| ()))
-                    }
+                    (Some(i), _) => Some(zignsec::input::Number::Int(i)),
+                    (None, Some(f)) => Some(zignsec::input::Number::Float(f)),
                     _ => return Err("max_message_parts is not a number".into()),
                 },
+            };
+            zignsec::input::SendSmsInput {
+                to: need("to")?,
+                from: need("from")?,
+                message: need("message")?,
+                max_message_parts: parts,
+                relay_state: arg_str(args, "relay_state")?,
+                webhook: arg_str(args, "webhook")?,
             }
-            zignsec::input::send_sms_body(&req).map(|_| ())
+            .into_request()
+            .and_then(|req| zignsec::input::send_sms_body(&req))
+            .map(|_| ())
         }
         "start_phone_verification" => {
             check_keys(

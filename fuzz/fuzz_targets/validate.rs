@@ -50,10 +50,17 @@ fuzz_target!(|data: &[u8]| {
         assert!(!(1..=10).contains(&n));
         named(validate::max_message_parts(n), "max_message_parts");
     }
-    if let Ok(v) = validate::max_message_parts_from_f64(f) {
-        assert!((1..=10).contains(&v) && f64::from(v) == f, "{f}");
-    } else {
-        named(validate::max_message_parts_from_f64(f), "max_message_parts");
+    // A part count as JavaScript and C hand it over: a double, through the intake.
+    let loose = zignsec::input::SendSmsInput {
+        max_message_parts: Some(zignsec::input::Number::Float(f)),
+        ..Default::default()
+    };
+    match loose.into_request() {
+        Ok(req) => assert!(req.max_message_parts as f64 == f, "{f}"),
+        Err(e) => {
+            assert_eq!(e.kind(), zignsec::ErrorKind::Validation);
+            assert_eq!(e.field(), Some("max_message_parts"));
+        }
     }
     for max in [0u32, 1, 10, u32::MAX] {
         named(validate::message(s, max), "message");
@@ -94,7 +101,8 @@ fuzz_target!(|data: &[u8]| {
     } else {
         named(validate::seconds("timeout", f), "timeout");
     }
-    named(validate::millis("timeout_ms", f), "timeout_ms");
+    let span = zignsec::input::Span::Millis(zignsec::input::Number::Float(f));
+    named(zignsec::input::duration("timeout_ms", span), "timeout_ms");
     if let Ok(r) = validate::max_retries(n) {
         assert!(r <= 10);
     } else {

@@ -372,11 +372,20 @@ pub(crate) async fn create_sms(
                 None
             }
             Some(Value::Number(n)) => {
-                let r = match n.as_i64() {
+                // A JSON number that is not an i64 (a fraction, or huge) is never a
+                // whole part count.
+                let whole = n.as_i64().or_else(|| {
+                    zignsec::input::Number::Float(n.as_f64().unwrap_or(f64::NAN)).whole()
+                });
+                let r = match whole {
                     Some(i) => zignsec::validate::max_message_parts(i),
-                    None => zignsec::validate::max_message_parts_from_f64(
-                        n.as_f64().unwrap_or(f64::NAN),
-                    ),
+                    None => Err(zignsec::Error::validation(
+                        "max_message_parts",
+                        format!(
+                            "must be a whole number from 1 to {}",
+                            zignsec::validate::MAX_MESSAGE_PARTS
+                        ),
+                    )),
                 };
                 r.map_err(|e| check.fail(e)).ok()
             }
