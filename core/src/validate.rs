@@ -97,7 +97,6 @@ pub fn max_message_parts(value: i64) -> Result<u32> {
     }
 }
 
-
 fn no_nul(field: &str, value: &str) -> Result<()> {
     if value.contains('\0') {
         Err(Error::validation(field, "must not contain NUL characters"))
@@ -331,7 +330,6 @@ pub fn seconds(field: &str, value: f64) -> Result<Duration> {
     }
 }
 
-
 /// `max_retries` from 0 to 10.
 pub fn max_retries(value: i64) -> Result<u32> {
     if (0..=10).contains(&value) {
@@ -343,10 +341,6 @@ pub fn max_retries(value: i64) -> Result<u32> {
         ))
     }
 }
-
-
-
-
 
 /// Mask a phone number for logs: all but the last 2 digits hidden.
 pub fn mask_phone(value: &str) -> String {
