@@ -813,3 +813,23 @@ fn send_otp_errors_never_carry_the_code() {
     assert!(!shown.contains(code), "{shown}");
     assert!(err.body().unwrap_or_default().contains("<redacted>"));
 }
+
+#[test]
+fn issuers_and_results_can_be_shared_across_threads() {
+    fn shareable<T: Send + Sync + Clone + 'static>() {}
+    shareable::<Otp>();
+    shareable::<otp::OtpCode>();
+    shareable::<OtpCheck>();
+    shareable::<otp::OtpSend>();
+    let otp = std::sync::Arc::new(issuer(OtpOptions::default()));
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let otp = otp.clone();
+            std::thread::spawn(move || {
+                let (code, challenge) = otp.issue(TO).unwrap();
+                otp.check(&challenge, code.expose(), TO).ok
+            })
+        })
+        .collect();
+    assert!(handles.into_iter().all(|h| h.join().unwrap()));
+}
