@@ -64,6 +64,8 @@ test-node: check-node-generated lint-node ## Node binding: unit tests, node --te
 test-node-pack: build-node ## npm pack the main and this platform's package; install into fresh projects (and the main alone: the documented error)
 	scripts/release/test-npm-platform-pack.sh
 
-demo-node: build-node ## The Node quickstart against the offline gateway (or the real one with ZIGNSEC_API_KEY)
+demo-node: build-node ## The Node quickstart, email verification and key rotation examples against the offline gateway (or the real one with ZIGNSEC_API_KEY)
 	@mkdir -p $(NODE_EXAMPLES)/node_modules && ln -sfn ../../../bindings-node $(NODE_EXAMPLES)/node_modules/zignsec
 	scripts/with-mock.sh node $(NODE_EXAMPLES)/quickstart.mjs
+	scripts/with-mock.sh node $(NODE_EXAMPLES)/email_verification.mjs
+	scripts/with-mock.sh node $(NODE_EXAMPLES)/key_rotation.mjs

@@ -39,7 +39,7 @@
 //! by the secret). Changing any bit, or checking it for another recipient or
 //! with another secret, gives [`OtpReason::Invalid`]. Without the secret, a
 //! challenge cannot be forged or edited and the code cannot be searched for
-//! offline. See `docs/decisions/otp-challenges.md` for the reasoning and the
+//! offline. See `docs/decisions/0011-otp-challenges.md` for the reasoning and the
 //! replay caveat: the app must store back [`OtpCheck::challenge`] after every
 //! check.
 
