@@ -229,13 +229,19 @@ def test_ctrl_c_interrupts_a_blocking_wait(client: zignsec.Client, fresh_mock: M
         pytest.skip("signals are delivered to the main thread only")
     sms = client.send_sms(TO, "hi", "ZignSec")
     fresh_mock.force_status(sms.id, "dispatched")
-    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
-    timer.start()
-    started = time.monotonic()
-    with pytest.raises(KeyboardInterrupt):
-        client.wait_sms_session(sms.id, timeout=30, poll_interval=0.1)
-    assert time.monotonic() - started < 2
-    timer.join()
+    # A process started in the background has SIGINT ignored: restore Python's own
+    # handler for the test, as a terminal's Ctrl-C would find it.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+        timer.start()
+        started = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            client.wait_sms_session(sms.id, timeout=30, poll_interval=0.1)
+        assert time.monotonic() - started < 2
+        timer.join()
+    finally:
+        signal.signal(signal.SIGINT, previous)
     # The client is still usable afterwards.
     assert client.get_sms_session(sms.id).status == "dispatched"
 
