@@ -65,14 +65,19 @@ test-c: c-build c-header-check ## C: unit tests, the C suite (static build, then
 	  $(C_TESTS)/test_zignsec.c $(C_TESTS)/json.c $(C_TESTS)/mockhttp.c \
 	  $(C_LIB)/libzignsec.a -lpthread -ldl -lm
 	@! ldd $(C_OUT)/test_zignsec_static | grep -q libzignsec || { echo "test_zignsec_static links libzignsec.so"; exit 1; }
-	@echo "== C suite, statically linked"
-	$(C_MOCK) $(C_OUT)/test_zignsec_static $(ROOT)/tests/vectors
-	@echo "== C suite, shared library, under valgrind (the two large corpora ran statically above)"
-	ZS_TEST_SKIP=vectors/bad_inputs,vectors/phone_numbers $(C_MOCK) $(C_VALGRIND) $(C_OUT)/test_zignsec $(ROOT)/tests/vectors
 	$(C_CC) -std=c99 -pedantic $(C_WARN) -g -I$(ROOT)/include -o $(C_OUT)/email_verification \
 	  $(ROOT)/examples/c/email_verification.c -L$(C_LIB) -lzignsec -Wl,-rpath,$(C_LIB)
-	@echo "== examples/c/email_verification.c, under valgrind"
-	$(C_MOCK) $(C_VALGRIND) $(C_OUT)/email_verification
+	@# valgrind runs one thread at a time: the valgrind runs go on beside the static
+	@# suite (each against its own gateway), their output shown when they end.
+	@echo "== C suite statically linked; beside it, the shared library under valgrind (the two large corpora only statically) and examples/c/email_verification.c under valgrind"
+	@set -u; vg=$(C_OUT)/valgrind-suite.log; ex=$(C_OUT)/valgrind-example.log; \
+	  ( ZS_TEST_SKIP=vectors/bad_inputs,vectors/phone_numbers $(C_MOCK) $(C_VALGRIND) $(C_OUT)/test_zignsec $(ROOT)/tests/vectors >$$vg 2>&1; \
+	    echo "valgrind suite exit $$?" >>$$vg; \
+	    $(C_MOCK) $(C_VALGRIND) $(C_OUT)/email_verification >$$ex 2>&1; echo "valgrind example exit $$?" >>$$ex ) & pid=$$!; \
+	  $(C_MOCK) $(C_OUT)/test_zignsec_static $(ROOT)/tests/vectors; static=$$?; \
+	  wait $$pid; echo "== C suite, shared library, under valgrind"; cat $$vg; \
+	  echo "== examples/c/email_verification.c, under valgrind"; cat $$ex; \
+	  [ $$static = 0 ] && grep -q '^valgrind suite exit 0$$' $$vg && grep -q '^valgrind example exit 0$$' $$ex
 	@$(MAKE) --no-print-directory test-c-deployment
 	@$(MAKE) --no-print-directory test-c-install
 

@@ -19,7 +19,11 @@ PY_TOOLS := 'maturin>=1.16,<2' 'pytest>=9,<10' 'mypy>=2,<3' 'gunicorn>=23,<24'
 PY_TOOLS += 'flask>=3,<4' 'fastapi>=0.115,<1' 'httpx>=0.28,<1' 'httpx2>=2,<3' 'django>=5,<6' 'django-stubs>=5,<6'
 
 SETUP_TARGETS += setup-python
-TEST_TARGETS += test-python test-python-install
+# The installs users make are checked by release-check (make test): the sdist through
+# pip (PEP 517) and the manylinux wheel into fresh venvs on every CPython at hand.
+# test-python-install (the dev wheel and `pip install ./bindings-python`) stays for
+# local use.
+TEST_TARGETS += test-python
 DEMO_TARGETS += demo-python
 
 .PHONY: setup-python python-develop test-python test-python-install test-python-wheel demo-python

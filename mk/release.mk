@@ -66,9 +66,12 @@ test-manylinux: setup-release test-sdist ## Release: a wheel linked for glibc 2.
 	cd $(PY_CRATE) && $(REL_ENV) maturin build -q --profile dev --compatibility $(REL_MANYLINUX) -m Cargo.toml \
 		-o $(REL_OUT)/wheel -- -C linker=$(ROOT)/scripts/release/zig-link.sh
 	$(REL_ENV) scripts/release/check-python-dist.sh $(REL_OUT)/wheel $(REL_OUT)/sdist/zignsec-$(REL_VERSION).tar.gz
-	python3 -m venv $(REL_OUT)/wheel-venv
-	$(REL_OUT)/wheel-venv/bin/pip install -q --disable-pip-version-check $(REL_OUT)/wheel/zignsec-*.whl
-	cd $(REL_OUT) && wheel-venv/bin/python $(PY_CRATE)/tests/smoke.py
+	@# One abi3 wheel for every CPython: this machine's, and the oldest and newest at hand.
+	@set -e; for py in python3 $(PY_ABI3_PYTHONS); do \
+		rm -rf $(REL_OUT)/wheel-venv && $$py -m venv $(REL_OUT)/wheel-venv; \
+		$(REL_OUT)/wheel-venv/bin/pip install -q --disable-pip-version-check $(REL_OUT)/wheel/zignsec-*.whl; \
+		(cd $(REL_OUT) && wheel-venv/bin/python $(PY_CRATE)/tests/smoke.py); \
+	done
 	rm -rf $(REL_OUT)/wheel-venv
 
 # The CMake package from `make install` (the debug build the C suite made).
