@@ -9,12 +9,16 @@ setup-rust: ## Check the Rust toolchain (rustfmt, clippy)
 	@command -v cargo >/dev/null || { echo "cargo is missing: install Rust (rustup)"; exit 1; }
 	@rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt
 
-lint-rust: ## cargo fmt --check and clippy -D warnings on the core and the mock
+# One clippy run over every crate but the Python one (pyo3 checks under maturin): each
+# other package set would check the whole dependency tree again with its own features.
+CLIPPY_CRATES := -p zignsec -p zignsec-mock -p zignsec-c -p zignsec-node
+lint-rust: ## cargo fmt --check and clippy -D warnings on the core, the mock and the C and Node crates
 	cargo fmt -p zignsec -p zignsec-mock -- --check
-	cargo clippy -p zignsec -p zignsec-mock --all-targets -- -D warnings
+	cargo clippy $(CLIPPY_CRATES) --all-targets -- -D warnings
 
-test-core: ## The core's unit, integration, vector and doc tests
-	cargo test -p zignsec
+# The fault matrix (and its stress run) is played by test-reliability, which reports it.
+test-core: ## The core's unit, integration, vector and doc tests (the fault matrix: test-reliability)
+	cargo test -p zignsec -- --skip fault_matrix --skip stress_one_client_sixteen_threads
 
 doc-core: ## Build the core's rustdoc, failing on missing docs
 	RUSTDOCFLAGS="-D missing_docs" cargo doc -p zignsec --no-deps

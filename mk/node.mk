@@ -46,7 +46,7 @@ check-node-generated: $(NODE_STAMP) ## Build (debug); fail when the committed bi
 
 lint-node: ## rustfmt --check and clippy -D warnings on the Node binding crate
 	cargo fmt -p zignsec-node -- --check
-	cargo clippy -q -p zignsec-node --all-targets -- -D warnings
+	cargo clippy -q $(CLIPPY_CRATES) --all-targets -- -D warnings
 
 # The fault-matrix runner is played by test-reliability (it writes docs/RELIABILITY.md).
 NODE_SUITES = $(filter-out __test__/reliability_faults.test.mjs,$(patsubst $(NODE_DIR)/%,%,$(wildcard $(NODE_DIR)/__test__/*.test.mjs $(NODE_DIR)/__test__/*.test.cjs)))
