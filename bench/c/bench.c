@@ -448,8 +448,7 @@ typedef struct {
 
 static void *bulk_worker(void *arg) {
     BulkJob *job = arg;
-    ZsSendSmsParams p;
-    memset(&p, 0, sizeof p);
+    ZsSendSmsParams p = ZS_SEND_SMS_PARAMS_INIT;
     p.to = "+46701234567";
     p.message = "Your code: 12345";
     p.from = "ZignSec";

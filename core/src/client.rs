@@ -11,6 +11,7 @@ use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 
+use crate::blocking_transport::Pool;
 use crate::config::{AuthScheme, ClientBuilder, Settings};
 use crate::error::{Error, ErrorKind, Result, WaitDetails};
 use crate::models::{
@@ -23,7 +24,7 @@ use crate::retry::{self, next_step, CallKind, Outcome, Step};
 use crate::transport::{
     self, build_http, install_crypto_provider, Attempt, Body, TransportFailure,
 };
-use crate::{input, validate};
+use crate::{input, interrupt, validate};
 
 /// `wait_sms_session` gives up after this long by default.
 pub const DEFAULT_SMS_WAIT: Duration = Duration::from_secs(60);
@@ -39,9 +40,24 @@ const PHONE_PATH: &str = "/core/api/sessions/two_factor_auth/phone";
 const EMAIL_PATH: &str = "/core/api/sessions/two_factor_auth/email";
 const SESSION_PATH: &str = "/core/api/sessions/";
 
+/// How a client's attempts go on the wire: each holds the connection pool of the
+/// process using the client (rebuilt in a forked child).
+enum Wire {
+    /// reqwest on the caller's tokio runtime: the async client.
+    Async(PerProcess<reqwest::Client>),
+    /// HTTP/1.1 on the calling thread: the blocking client. Its futures never wait
+    /// on a runtime; each is done in one poll.
+    Blocking(PerProcess<Pool>),
+}
+
+/// A [`Wire`] ready for this process's calls.
+enum Ready<'a> {
+    Async(reqwest::Client),
+    Blocking(&'a Pool),
+}
+
 struct Inner {
-    /// The connection pool of the process using the client: rebuilt in a forked child.
-    http: PerProcess<reqwest::Client>,
+    wire: Wire,
     /// What the pool is built from, for a child's first call.
     settings: Settings,
     /// Shared with a sibling client (the blocking client's other face), so a key
@@ -156,17 +172,28 @@ impl AsyncClient {
 
     pub(crate) fn from_settings(settings: Settings) -> Result<AsyncClient> {
         install_crypto_provider();
+        let http = build_http(&settings)?;
+        Self::with_wire(settings, Wire::Async(PerProcess::new(http)))
+    }
+
+    /// The blocking client's face: the same calls on the blocking wire.
+    pub(crate) fn blocking_from_settings(settings: Settings) -> Result<AsyncClient> {
+        let pool = Pool::new(&settings)?;
+        Self::with_wire(settings, Wire::Blocking(PerProcess::new(pool)))
+    }
+
+    fn with_wire(settings: Settings, wire: Wire) -> Result<AsyncClient> {
+        install_crypto_provider();
         crate::logging::init_from_env();
         let keys = Keys::new(
             settings.auth_scheme,
             &settings.api_key,
             settings.secondary_api_key.as_deref(),
         )?;
-        let http = PerProcess::new(build_http(&settings)?);
         let base_url = settings.base_url.as_str().trim_end_matches('/').to_string();
         Ok(AsyncClient {
             inner: Arc::new(Inner {
-                http,
+                wire,
                 keys: Arc::new(keys),
                 base_url,
                 base: settings.base_url.clone(),
@@ -178,14 +205,13 @@ impl AsyncClient {
         })
     }
 
-    /// A client with the same options and keys (rotation included) but a pool of its
-    /// own, built on its first call. Connections belong to the runtime that opened
-    /// them, so a client used on two runtimes needs one pool for each.
-    pub(crate) fn sibling(&self) -> AsyncClient {
+    /// An async client with the same options and keys (rotation included) but a
+    /// pool of its own, built on its first call: the blocking client's async face.
+    pub(crate) fn async_sibling(&self) -> AsyncClient {
         let inner = &self.inner;
         AsyncClient {
             inner: Arc::new(Inner {
-                http: PerProcess::empty(),
+                wire: Wire::Async(PerProcess::empty()),
                 settings: inner.settings.clone(),
                 keys: Arc::clone(&inner.keys),
                 base_url: inner.base_url.clone(),
@@ -226,11 +252,13 @@ impl AsyncClient {
             private,
         } = call;
         // The pool of this process (a forked child builds its own on its first call).
-        let http = self
-            .inner
-            .http
-            .get_or_try_init(|| build_http(&self.inner.settings))?
-            .clone();
+        let settings = &self.inner.settings;
+        let wire = match &self.inner.wire {
+            Wire::Async(http) => {
+                Ready::Async(http.get_or_try_init(|| build_http(settings))?.clone())
+            }
+            Wire::Blocking(pool) => Ready::Blocking(pool.get_or_try_init(|| Pool::new(settings))?),
+        };
         let scrub = Scrub {
             secrets: &self.inner.settings.secrets,
             private,
@@ -251,6 +279,18 @@ impl AsyncClient {
         let mut rotated = false;
         let mut free_attempts = 0u32;
         loop {
+            if interrupt::fired() {
+                // The caller of a blocking call asked it to stop: no further attempt.
+                let mut err = Error::new(
+                    ErrorKind::Connection,
+                    format!("{method} {path} was stopped by its caller ({attempts} attempt(s))"),
+                )
+                .with_attempts(attempts);
+                err.set_maybe_sent(
+                    (kind == CallKind::Send).then_some(maybe_sent_so_far || attempts > 0),
+                );
+                return Err(err);
+            }
             let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
                 let err = Error::new(
@@ -266,29 +306,34 @@ impl AsyncClient {
             }
             attempts += 1;
             let attempt_started = Instant::now();
-            let outcome = tokio::time::timeout(
-                remaining,
-                transport::send_once(
-                    &http,
-                    (&self.inner.keys.header, &self.inner.keys.values[key_slot]),
+            let key = (&self.inner.keys.header, &self.inner.keys.values[key_slot]);
+            let outcome = match &wire {
+                Ready::Async(http) => tokio::time::timeout(
+                    remaining,
+                    transport::send_once(http, key, &method, &url, body.as_ref(), csrf_token),
+                )
+                .await
+                .unwrap_or_else(|_| {
+                    Attempt::Failed(TransportFailure {
+                        kind: ErrorKind::Timeout,
+                        never_left: false,
+                        message: format!(
+                            "no answer within the call's timeout of {} ms",
+                            self.inner.timeout.as_millis()
+                        ),
+                        source: None,
+                    })
+                }),
+                Ready::Blocking(pool) => pool.send_once(
+                    key,
                     &method,
                     &url,
                     body.as_ref(),
                     csrf_token,
+                    deadline,
+                    self.inner.timeout,
                 ),
-            )
-            .await
-            .unwrap_or_else(|_| {
-                Attempt::Failed(TransportFailure {
-                    kind: ErrorKind::Timeout,
-                    never_left: false,
-                    message: format!(
-                        "no answer within the call's timeout of {} ms",
-                        self.inner.timeout.as_millis()
-                    ),
-                    source: None,
-                })
-            });
+            };
             let elapsed_ms = attempt_started.elapsed().as_millis();
             let slot_name = Keys::slot_name(key_slot);
             let (mut err, outcome) = match outcome {
@@ -356,7 +401,15 @@ impl AsyncClient {
             // may have reached the gateway (kept explicit for the timeout below).
             maybe_sent_so_far |= retry::maybe_sent(kind, outcome) == Some(true);
             log::info!(target: "zignsec", "{method} {path}: {} on attempt {attempts}, retrying in {} ms", err.kind(), wait.as_millis());
-            tokio::time::sleep(wait).await;
+            self.pause(wait).await;
+        }
+    }
+
+    /// A wait between polls, on this client's wire.
+    async fn pause(&self, wait: Duration) {
+        match &self.inner.wire {
+            Wire::Async(_) => tokio::time::sleep(wait).await,
+            Wire::Blocking(_) => interrupt::sleep(wait),
         }
     }
 
@@ -581,7 +634,7 @@ impl AsyncClient {
                 );
                 return Err(err.with_details(last.map(wrap)).with_attempts(polls));
             }
-            tokio::time::sleep(interval.min(wait_deadline - now)).await;
+            self.pause(interval.min(wait_deadline - now)).await;
             // Poll a little less often as the wait goes on, up to 4× the interval.
             interval = interval.mul_f64(1.5).min(poll_interval * 4);
         }

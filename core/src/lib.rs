@@ -16,10 +16,12 @@
 #![warn(missing_docs)]
 
 mod blocking;
+mod blocking_transport;
 mod client;
 mod config;
 mod error;
 pub mod input;
+mod interrupt;
 mod logging;
 mod models;
 pub mod otp;

@@ -123,6 +123,27 @@ fn header_text(headers: &HeaderMap, name: impl reqwest::header::AsHeaderName) ->
         .map(|s| s.to_string())
 }
 
+/// The extra root certificates of `settings`, parsed here so a wrong file is a
+/// config error at build, not a TLS failure on every call.
+pub(crate) fn root_certificates(
+    settings: &Settings,
+) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>> {
+    use rustls::pki_types::{pem::PemObject, CertificateDer};
+    let mut all = Vec::new();
+    for pem in &settings.root_certificates_pem {
+        let ders = CertificateDer::pem_slice_iter(pem)
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| Error::config(format!("root certificate is not PEM: {e}")))?;
+        if ders.is_empty() {
+            return Err(Error::config(
+                "root certificate PEM holds no -----BEGIN CERTIFICATE----- block",
+            ));
+        }
+        all.extend(ders);
+    }
+    Ok(all)
+}
+
 /// A connection pool for `settings`: the first in the building process, and again
 /// on the first call in a forked child.
 pub(crate) fn build_http(settings: &Settings) -> Result<reqwest::Client> {
@@ -140,23 +161,10 @@ pub(crate) fn build_http(settings: &Settings) -> Result<reqwest::Client> {
             .map_err(|_| Error::config("the proxy URL is not usable"))?;
         http = http.proxy(proxy);
     }
-    for pem in &settings.root_certificates_pem {
-        // reqwest stores PEM text unchecked: parse it here so a wrong file is a
-        // config error at build, not a TLS failure on every call.
-        use rustls::pki_types::{pem::PemObject, CertificateDer};
-        let ders = CertificateDer::pem_slice_iter(pem)
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(|e| Error::config(format!("root certificate is not PEM: {e}")))?;
-        if ders.is_empty() {
-            return Err(Error::config(
-                "root certificate PEM holds no -----BEGIN CERTIFICATE----- block",
-            ));
-        }
-        for der in ders {
-            let cert = reqwest::Certificate::from_der(&der)
-                .map_err(|e| Error::config(format!("root certificate is not valid: {e}")))?;
-            http = http.tls_certs_merge([cert]);
-        }
+    for der in root_certificates(settings)? {
+        let cert = reqwest::Certificate::from_der(&der)
+            .map_err(|e| Error::config(format!("root certificate is not valid: {e}")))?;
+        http = http.tls_certs_merge([cert]);
     }
     http.build().map_err(|e| {
         Error::config(redact::secrets(
