@@ -58,6 +58,10 @@ BULK_IN_FLIGHT = 64
 BULK_DELAY = 20
 BULK_WARMUP = 64 if SMOKE else 256
 IMPORT_REPS = 2 if SMOKE else 10
+# The sequential section runs the gateway and each client on this one CPU (-1: no
+# pinning). On this VM a wake-up that crosses vCPUs costs tens of microseconds and
+# lands at random: unpinned, batches of one client swung between ~14 and ~100 µs.
+SEQ_CPU = env_int("BENCH_SEQ_CPU", 0)
 CONSTRUCT_REPS = 5 if SMOKE else 100
 KEY = "bench-key"
 
@@ -197,8 +201,20 @@ def impls(have):
     return [i for i in out if i is not None]
 
 
-def run_json(cmd, env, cwd=None, timeout=600):
-    r = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd or NODE_DIR, timeout=timeout)
+def pin_process(pid, cpus):
+    """Set the CPU affinity of every thread of `pid` (a running process)."""
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            os.sched_setaffinity(int(tid), cpus)
+        except OSError:
+            pass  # a thread that ended meanwhile
+
+
+def run_json(cmd, env, cwd=None, timeout=600, cpus=None):
+    pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+    r = subprocess.run(
+        cmd, capture_output=True, text=True, env=env, cwd=cwd or NODE_DIR, timeout=timeout, preexec_fn=pin
+    )
     if r.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({r.returncode}): {r.stderr.strip()[-800:]}")
     if r.stderr.strip():
@@ -220,6 +236,18 @@ def measure_sequential(mock, todo):
     env = mock.env()
     per_round = max(1, CALLS // ROUNDS)
     res = {i.lang + "/" + i.name: {"wall": [], "cpu": [], "rounds": [], "cpu_rounds": [], "calls": 0, "error": None} for i in todo}
+    cpus = {SEQ_CPU} if SEQ_CPU >= 0 and SEQ_CPU in os.sched_getaffinity(0) else None
+    everywhere = os.sched_getaffinity(0)
+    if cpus:
+        pin_process(mock.proc.pid, cpus)
+    try:
+        return seq_rounds(env, per_round, res, todo, cpus)
+    finally:
+        if cpus:
+            pin_process(mock.proc.pid, everywhere)
+
+
+def seq_rounds(env, per_round, res, todo, cpus):
     for r in range(ROUNDS):
         order = todo[r % len(todo) :] + todo[: r % len(todo)]  # rotate who goes first
         for i in order:
@@ -227,7 +255,7 @@ def measure_sequential(mock, todo):
             if res[key]["error"]:
                 continue
             try:
-                j = run_json(i.cmd("seq", per_round, BATCHES_PER_ROUND, WARMUP), env)
+                j = run_json(i.cmd("seq", per_round, BATCHES_PER_ROUND, WARMUP), env, cpus=cpus)
             except Exception as e:  # noqa: BLE001 - reported in the table
                 res[key]["error"] = str(e)
                 log(f"seq {key}: {e}")
@@ -634,6 +662,13 @@ def write_report(data, path):
         "CPU is the client process's own CPU time (all its threads), not the gateway's. A ratio is the median over "
         "the rounds of (this client's median in the round ÷ the other's median in the same round), with the "
         "lowest–highest round in brackets: load from other work changes between rounds, not within one."
+        + (
+            f" The gateway (all its threads) and every client ran on CPU {data['seq_cpu']} only (BENCH_SEQ_CPU; "
+            "the other sections are not pinned): on this VM a wake-up that crosses vCPUs costs tens of "
+            "microseconds and lands at random, which made one client's batches swing between ~14 and ~100 µs."
+            if data.get("seq_cpu") is not None
+            else " Not pinned to a CPU (BENCH_SEQ_CPU=-1)."
+        )
     )
     add("")
     add(
@@ -1112,6 +1147,7 @@ def main():
         "have": have,
         "labels": labels,
         "calls": CALLS,
+        "seq_cpu": SEQ_CPU if SEQ_CPU >= 0 and SEQ_CPU in os.sched_getaffinity(0) else None,
         "seq": seq,
         "conc": conc,
         "conns": conns,

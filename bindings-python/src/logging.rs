@@ -3,7 +3,7 @@
 //! numbers masked). The core logs from inside calls that released the GIL and from
 //! its I/O threads. A record takes the GIL only when the `zignsec` logger would keep
 //! it: its effective level is cached in an atomic, refreshed from Python threads at
-//! each call start, so an app logging at WARNING never has the I/O threads wait for
+//! each call start (re-read only after Python's own level cache was emptied), so an app logging at WARNING never has the I/O threads wait for
 //! the GIL. Nothing is logged once the interpreter has begun to exit.
 
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -64,8 +64,23 @@ pub(crate) fn refresh(py: Python<'_>) {
     if !BRIDGE.load(Ordering::Relaxed) {
         return;
     }
+    let Ok(logger) = python_logger(py) else {
+        return;
+    };
+    // Python's own level cache (`Logger._cache`) is emptied by every `setLevel` and
+    // `logging.disable`: while it still holds the mark put there by the last read,
+    // nothing that decides the level has changed, and a call pays one dict lookup.
+    let cache = level_cache(py, logger);
+    let mark = pyo3::intern!(py, "zignsec: level read");
+    if cache.is_some_and(|c| c.contains(mark).unwrap_or(false)) {
+        return;
+    }
+    if let Some(cache) = cache {
+        // Put before the read, so a change made while it runs (another thread,
+        // between two bytecodes) clears it again. Logging only looks up levels there.
+        let _ = cache.set_item(mark, true);
+    }
     let read = || -> PyResult<u32> {
-        let logger = python_logger(py)?;
         let effective: i64 = logger.call_method0("getEffectiveLevel")?.extract()?;
         let disabled: i64 = logger.getattr("manager")?.getattr("disable")?.extract()?;
         Ok(u32::try_from(effective.max(disabled.saturating_add(1)).max(0)).unwrap_or(u32::MAX))
@@ -75,6 +90,24 @@ pub(crate) fn refresh(py: Python<'_>) {
             log::set_max_level(level_filter(threshold));
         }
     }
+}
+
+/// The `zignsec` logger's `_cache` dict, when this Python has one (3.7 and later).
+fn level_cache<'py>(
+    py: Python<'py>,
+    logger: &Bound<'py, PyAny>,
+) -> Option<&'py Bound<'py, pyo3::types::PyDict>> {
+    static CACHE: PyOnceLock<Option<Py<pyo3::types::PyDict>>> = PyOnceLock::new();
+    CACHE
+        .get_or_init(py, || {
+            logger
+                .getattr("_cache")
+                .ok()
+                .and_then(|c| c.cast_into::<pyo3::types::PyDict>().ok())
+                .map(Bound::unbind)
+        })
+        .as_ref()
+        .map(|c| c.bind(py))
 }
 
 impl log::Log for PyLogger {

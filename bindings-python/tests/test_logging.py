@@ -96,3 +96,40 @@ def test_level_changes_between_calls_are_seen(fresh_mock: Mock, caplog: pytest.L
             finally:
                 logging.disable(logging.NOTSET)
             assert not [r for r in caplog.records if r.name == "zignsec"]
+
+
+def test_a_level_change_between_calls_applies_to_the_next_call(
+    fresh_mock: Mock, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The level is re-read only after Python's logging changed something that
+    # decides it (setLevel, logging.disable): each change must still be seen.
+    logger = logging.getLogger("zignsec")
+    before = logger.level
+    caplog.set_level(logging.DEBUG)  # the capturing handler keeps everything
+    try:
+        with zignsec.Client(API_KEY, base_url=fresh_mock.url) as c:
+            sms = c.send_sms(TO, "hi", "ZignSec")
+            for level, debug_expected, info_expected in [
+                (logging.WARNING, False, False),
+                (logging.DEBUG, True, True),
+                (logging.INFO, False, True),
+            ]:
+                logger.setLevel(level)
+                caplog.clear()
+                c.get_sms_session(sms.id)
+                levels = {r.levelno for r in caplog.records if r.name == "zignsec"}
+                assert (logging.DEBUG in levels) == debug_expected, (level, levels)
+                assert logger.isEnabledFor(logging.INFO) == info_expected
+            logger.setLevel(logging.DEBUG)
+            logging.disable(logging.INFO)
+            try:
+                caplog.clear()
+                c.get_sms_session(sms.id)
+                assert not [r for r in caplog.records if r.name == "zignsec"]
+            finally:
+                logging.disable(logging.NOTSET)
+            caplog.clear()
+            c.get_sms_session(sms.id)
+            assert any(r.levelno == logging.DEBUG for r in caplog.records if r.name == "zignsec")
+    finally:
+        logger.setLevel(before)

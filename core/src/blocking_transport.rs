@@ -913,13 +913,13 @@ impl Pool {
         &self,
         key: (&HeaderName, &HeaderValue),
         method: &Method,
-        url: &Url,
+        target: &str,
         body: Option<&Body>,
         csrf_token: Option<&str>,
         deadline: Instant,
         timeout: Duration,
     ) -> Attempt {
-        let request = match self.request(key, method, url, body, csrf_token) {
+        let request = match self.request(key, method, target, body, csrf_token) {
             Ok(r) => r,
             Err(stop) => return Attempt::Failed(failure(Phase::Connect, stop, timeout)),
         };
@@ -957,7 +957,7 @@ impl Pool {
         &self,
         key: (&HeaderName, &HeaderValue),
         method: &Method,
-        url: &Url,
+        target: &str,
         body: Option<&Body>,
         csrf_token: Option<&str>,
     ) -> std::result::Result<Vec<u8>, Stop> {
@@ -965,11 +965,7 @@ impl Pool {
         let mut out = Vec::with_capacity(256 + self.fixed_head.len() + body_len);
         out.extend_from_slice(method.as_str().as_bytes());
         out.push(b' ');
-        out.extend_from_slice(url.path().as_bytes());
-        if let Some(q) = url.query() {
-            out.push(b'?');
-            out.extend_from_slice(q.as_bytes());
-        }
+        out.extend_from_slice(target.as_bytes());
         out.extend_from_slice(b" HTTP/1.1\r\n");
         out.extend_from_slice(self.fixed_head.as_bytes());
         out.extend_from_slice(key.0.as_str().as_bytes());

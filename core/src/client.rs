@@ -50,9 +50,10 @@ enum Wire {
     Blocking(PerProcess<Pool>),
 }
 
-/// A [`Wire`] ready for this process's calls.
+/// A [`Wire`] ready for this process's calls (reqwest's with the URL it takes;
+/// the blocking wire writes the request target as it is, sparing a URL parse).
 enum Ready<'a> {
-    Async(reqwest::Client),
+    Async(reqwest::Client, url::Url),
     Blocking(&'a Pool),
 }
 
@@ -253,9 +254,10 @@ impl AsyncClient {
         } = call;
         // The pool of this process (a forked child builds its own on its first call).
         let settings = &self.inner.settings;
-        let wire = match &self.inner.wire {
+        let mut wire = match &self.inner.wire {
             Wire::Async(http) => {
-                Ready::Async(http.get_or_try_init(|| build_http(settings))?.clone())
+                let http = http.get_or_try_init(|| build_http(settings))?.clone();
+                Ready::Async(http, self.inner.base.clone())
             }
             Wire::Blocking(pool) => Ready::Blocking(pool.get_or_try_init(|| Pool::new(settings))?),
         };
@@ -263,11 +265,7 @@ impl AsyncClient {
             secrets: &self.inner.settings.secrets,
             private,
         };
-        let mut url = self.inner.base.clone();
-        url.set_path(&format!(
-            "{}{path}",
-            self.inner.base.path().trim_end_matches('/')
-        ));
+        let target = format!("{}{path}", self.inner.base.path().trim_end_matches('/'));
         let started = Instant::now();
         let mut attempts = 0u32;
         // Whether any attempt so far may have reached the gateway (sends only retry
@@ -307,10 +305,18 @@ impl AsyncClient {
             attempts += 1;
             let attempt_started = Instant::now();
             let key = (&self.inner.keys.header, &self.inner.keys.values[key_slot]);
-            let outcome = match &wire {
-                Ready::Async(http) => tokio::time::timeout(
+            let outcome = match &mut wire {
+                Ready::Async(http, url) => tokio::time::timeout(
                     remaining,
-                    transport::send_once(http, key, &method, &url, body.as_ref(), csrf_token),
+                    transport::send_once(
+                        http,
+                        key,
+                        &method,
+                        url,
+                        &target,
+                        body.as_ref(),
+                        csrf_token,
+                    ),
                 )
                 .await
                 .unwrap_or_else(|_| {
@@ -327,7 +333,7 @@ impl AsyncClient {
                 Ready::Blocking(pool) => pool.send_once(
                     key,
                     &method,
-                    &url,
+                    &target,
                     body.as_ref(),
                     csrf_token,
                     deadline,

@@ -179,10 +179,14 @@ pub(crate) async fn send_once(
     http: &reqwest::Client,
     key: (&HeaderName, &HeaderValue),
     method: &Method,
-    url: &url::Url,
+    url: &mut url::Url,
+    target: &str,
     body: Option<&Body>,
     csrf_token: Option<&str>,
 ) -> Attempt {
+    if url.path() != target {
+        url.set_path(target);
+    }
     let mut req = http
         .request(method.clone(), url.clone())
         .header(key.0.clone(), key.1.clone())

@@ -1,6 +1,7 @@
 //! HTTP/1.1 as gateways and the boxes in front of them really answer, against a
 //! scripted server: both wires (the blocking client's own, and reqwest under the
 //! async face) must read every framing the same way and tell the same errors.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a failure is a test failure
 
 mod common;
 
