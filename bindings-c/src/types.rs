@@ -374,7 +374,7 @@ impl From<&SmsSessionDetails> for ZsSmsSessionDetails {
             request: ZsSmsRequest::from(&d.request),
             errors,
             errors_count,
-            raw: own(&d.raw.to_string()),
+            raw: own(d.raw.as_str()),
         }
     }
 }
@@ -423,7 +423,7 @@ impl From<&PhoneSessionDetails> for ZsPhoneSessionDetails {
             request: ZsPhoneRequest::from(&d.request),
             errors,
             errors_count,
-            raw: own(&d.raw.to_string()),
+            raw: own(d.raw.as_str()),
         }
     }
 }
@@ -492,7 +492,7 @@ impl From<&EmailSessionDetails> for ZsEmailSessionDetails {
             request: ZsEmailRequest::from(&d.request),
             errors,
             errors_count,
-            raw: own(&d.raw.to_string()),
+            raw: own(d.raw.as_str()),
         }
     }
 }

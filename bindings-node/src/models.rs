@@ -433,7 +433,7 @@ impl From<&zignsec::SmsSessionDetails> for SmsSessionDetails {
                 webhook: r.webhook.clone(),
             },
             errors: session_errors(&d.errors),
-            raw: d.raw.clone(),
+            raw: d.raw.to_value(),
         }
     }
 }
@@ -455,7 +455,7 @@ impl From<&zignsec::PhoneSessionDetails> for PhoneSessionDetails {
                 webhook: r.webhook.clone(),
             },
             errors: session_errors(&d.errors),
-            raw: d.raw.clone(),
+            raw: d.raw.to_value(),
         }
     }
 }
@@ -488,7 +488,7 @@ impl From<&zignsec::EmailSessionDetails> for EmailSessionDetails {
                 webhook: r.webhook.clone(),
             },
             errors: session_errors(&d.errors),
-            raw: d.raw.clone(),
+            raw: d.raw.to_value(),
         }
     }
 }

@@ -45,6 +45,12 @@ pub(crate) fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<
 #[serde(transparent)]
 pub struct Json(pub Value);
 
+/// A session's `raw`, kept as the gateway's text: parsed into a new `dict` on
+/// every access, so a call whose `raw` is never read never builds one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct RawJson(pub zignsec::RawJson);
+
 impl<'py> IntoPyObject<'py> for Json {
     type Target = PyAny;
     type Output = Bound<'py, PyAny>;
@@ -60,6 +66,15 @@ impl<'py> IntoPyObject<'py> for &Json {
     type Error = PyErr;
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         json_to_py(py, &self.0)
+    }
+}
+
+impl<'py> IntoPyObject<'py> for &RawJson {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, &self.0.to_value())
     }
 }
 
@@ -359,7 +374,7 @@ pub struct SmsSessionDetails {
     /// A failed session's reasons (empty when the gateway gave none).
     errors: Vec<SessionError>,
     /// The whole ``data`` object as the gateway sent it (a new ``dict`` on every access).
-    raw: Json,
+    raw: RawJson,
     /// Whether the status is final (``delivered`` or ``failed``).
     #[serde(skip)]
     is_final: bool,
@@ -374,7 +389,7 @@ impl From<zignsec::SmsSessionDetails> for SmsSessionDetails {
             number_of_message_parts: d.number_of_message_parts,
             request: d.request.into(),
             errors: errors_of(d.errors),
-            raw: Json(d.raw),
+            raw: RawJson(d.raw),
         }
     }
 }
@@ -396,7 +411,7 @@ pub struct PhoneSessionDetails {
     /// A failed session's reasons (empty when the gateway gave none).
     errors: Vec<SessionError>,
     /// The whole ``data`` object as the gateway sent it (a new ``dict`` on every access).
-    raw: Json,
+    raw: RawJson,
     /// Whether the status is final (``finished``, ``accepted``, ``failed``, ``cancelled``).
     #[serde(skip)]
     is_final: bool,
@@ -411,7 +426,7 @@ impl From<zignsec::PhoneSessionDetails> for PhoneSessionDetails {
             phone_number: d.phone_number,
             request: d.request.into(),
             errors: errors_of(d.errors),
-            raw: Json(d.raw),
+            raw: RawJson(d.raw),
         }
     }
 }
@@ -432,7 +447,7 @@ pub struct EmailSessionDetails {
     /// A failed session's reasons (empty when the gateway gave none).
     errors: Vec<SessionError>,
     /// The whole ``data`` object as the gateway sent it (a new ``dict`` on every access).
-    raw: Json,
+    raw: RawJson,
     /// Whether the status is final (``finished``, ``accepted``, ``failed``, ``cancelled``).
     #[serde(skip)]
     is_final: bool,
@@ -447,7 +462,7 @@ impl From<zignsec::EmailSessionDetails> for EmailSessionDetails {
             email_address: d.email_address,
             request: d.request.into(),
             errors: errors_of(d.errors),
-            raw: Json(d.raw),
+            raw: RawJson(d.raw),
         }
     }
 }

@@ -51,7 +51,7 @@ pub use error::{
 pub use logging::log_level_from_env;
 pub use models::{
     EmailRequestData, EmailSession, EmailSessionDetails, EmailStatus, PhoneRequestData,
-    PhoneSession, PhoneSessionDetails, PhoneStatus, SendSms, SessionError, SmsRequestData,
+    PhoneSession, PhoneSessionDetails, PhoneStatus, RawJson, SendSms, SessionError, SmsRequestData,
     SmsSession, SmsSessionDetails, SmsStatus, StartEmailVerification, StartPhoneVerification,
 };
 pub use phone::{normalize_phone, MAX_PHONE_INPUT_CHARS};

@@ -200,6 +200,65 @@ pub struct SmsRequestData {
     pub webhook: Option<String>,
 }
 
+/// A JSON object exactly as the gateway sent it (a session's `raw`): kept as its
+/// text and parsed only when asked for, so reading a session does not build a
+/// tree of every field for callers that never look. Equality compares the JSON
+/// values, not the texts.
+#[derive(Clone)]
+pub struct RawJson(Box<serde_json::value::RawValue>);
+
+impl RawJson {
+    /// The JSON text, as received.
+    pub fn as_str(&self) -> &str {
+        self.0.get()
+    }
+
+    /// The parsed value (a new one on every call).
+    pub fn to_value(&self) -> serde_json::Value {
+        // The text was checked to be JSON when it was read.
+        serde_json::from_str(self.0.get()).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// One member of the object, parsed; `None` when absent.
+    pub fn get(&self, key: &str) -> Option<serde_json::Value> {
+        match self.to_value() {
+            serde_json::Value::Object(mut members) => members.remove(key),
+            _ => None,
+        }
+    }
+
+    fn parse<'a, T: Deserialize<'a>>(&'a self) -> serde_json::Result<T> {
+        serde_json::from_str(self.0.get())
+    }
+}
+
+impl PartialEq for RawJson {
+    fn eq(&self, other: &RawJson) -> bool {
+        self.as_str() == other.as_str() || self.to_value() == other.to_value()
+    }
+}
+
+impl Eq for RawJson {}
+
+impl std::fmt::Debug for RawJson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The text may hold message texts and numbers: only its size is shown.
+        write!(f, "RawJson({} bytes)", self.as_str().len())
+    }
+}
+
+impl Serialize for RawJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawJson {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Box::<serde_json::value::RawValue>::deserialize(d).map(RawJson)
+    }
+}
+
 /// An SMS session read back with [`get_sms_session`](crate::Client::get_sms_session).
 #[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct SmsSessionDetails {
@@ -215,7 +274,7 @@ pub struct SmsSessionDetails {
     pub errors: Vec<SessionError>,
     /// The whole `data` object as the gateway sent it, so fields this SDK does not
     /// know yet are reachable.
-    pub raw: serde_json::Value,
+    pub raw: RawJson,
 }
 
 /// What a phone verification was asked to do, as the gateway recorded it.
@@ -251,7 +310,7 @@ pub struct PhoneSessionDetails {
     /// `data.errors`: a failed session's reasons (empty when absent).
     pub errors: Vec<SessionError>,
     /// The whole `data` object as the gateway sent it.
-    pub raw: serde_json::Value,
+    pub raw: RawJson,
 }
 
 /// Email verifications share the phone flow's statuses.
@@ -349,7 +408,7 @@ pub struct EmailSessionDetails {
     /// `data.errors`: a failed session's reasons (empty when absent).
     pub errors: Vec<SessionError>,
     /// The whole `data` object as the gateway sent it.
-    pub raw: serde_json::Value,
+    pub raw: RawJson,
 }
 
 // ---- Debug: safe to log (no message text, numbers masked) ----
@@ -492,15 +551,27 @@ impl std::fmt::Debug for EmailSessionDetails {
 
 /// `data.errors` read leniently: entries without a code or description keep an
 /// empty one, non-string values their JSON text.
-fn session_errors(data: &serde_json::Value) -> Vec<SessionError> {
+/// `data.errors`, read leniently: anything but an array is no errors, and a
+/// `code` or `description` that is not a string is shown as JSON text.
+#[derive(Default)]
+struct Errors(Vec<SessionError>);
+
+impl<'de> Deserialize<'de> for Errors {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        Ok(Errors(session_errors(&value)))
+    }
+}
+
+fn session_errors(errors: &serde_json::Value) -> Vec<SessionError> {
     use serde_json::Value;
     let text = |v: Option<&Value>| match v {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => s.clone(),
         Some(other) => other.to_string(),
     };
-    match data.get("errors") {
-        Some(Value::Array(items)) => items
+    match errors {
+        Value::Array(items) => items
             .iter()
             .map(|e| SessionError {
                 code: text(e.get("code")),
@@ -578,6 +649,8 @@ struct SmsRequestIn {
 #[derive(Deserialize)]
 struct SmsDetailsIn {
     id: String,
+    #[serde(default)]
+    errors: Errors,
     status: SmsStatus,
     number_of_message_parts: Option<u32>,
     #[serde(default)]
@@ -586,9 +659,9 @@ struct SmsDetailsIn {
 
 impl<'de> Deserialize<'de> for SmsSessionDetails {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = serde_json::Value::deserialize(d)?;
-        let w = SmsDetailsIn::deserialize(&raw).map_err(serde::de::Error::custom)?;
-        let errors = session_errors(&raw);
+        let raw = RawJson::deserialize(d)?;
+        let w: SmsDetailsIn = raw.parse().map_err(serde::de::Error::custom)?;
+        let errors = w.errors.0;
         let m = w.request_data.metadata;
         Ok(SmsSessionDetails {
             id: w.id,
@@ -628,6 +701,8 @@ struct PhoneRequestIn {
 #[derive(Deserialize)]
 struct PhoneDetailsIn {
     id: String,
+    #[serde(default)]
+    errors: Errors,
     status: PhoneStatus,
     phone_number: Option<String>,
     #[serde(default)]
@@ -636,9 +711,9 @@ struct PhoneDetailsIn {
 
 impl<'de> Deserialize<'de> for PhoneSessionDetails {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = serde_json::Value::deserialize(d)?;
-        let w = PhoneDetailsIn::deserialize(&raw).map_err(serde::de::Error::custom)?;
-        let errors = session_errors(&raw);
+        let raw = RawJson::deserialize(d)?;
+        let w: PhoneDetailsIn = raw.parse().map_err(serde::de::Error::custom)?;
+        let errors = w.errors.0;
         let r = w.request_data;
         Ok(PhoneSessionDetails {
             id: w.id,
@@ -680,6 +755,8 @@ struct EmailRequestIn {
 #[derive(Deserialize)]
 struct EmailDetailsIn {
     id: String,
+    #[serde(default)]
+    errors: Errors,
     status: EmailStatus,
     email_address: Option<String>,
     #[serde(default)]
@@ -688,9 +765,9 @@ struct EmailDetailsIn {
 
 impl<'de> Deserialize<'de> for EmailSessionDetails {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = serde_json::Value::deserialize(d)?;
-        let w = EmailDetailsIn::deserialize(&raw).map_err(serde::de::Error::custom)?;
-        let errors = session_errors(&raw);
+        let raw = RawJson::deserialize(d)?;
+        let w: EmailDetailsIn = raw.parse().map_err(serde::de::Error::custom)?;
+        let errors = w.errors.0;
         let r = w.request_data;
         Ok(EmailSessionDetails {
             id: w.id,
@@ -725,4 +802,60 @@ pub(crate) struct StartEmailWire<'a> {
     pub relay_state: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook: Option<&'a str>,
+}
+
+#[cfg(test)]
+mod raw_json_tests {
+    use super::*;
+
+    #[test]
+    fn raw_keeps_the_gateway_text_and_compares_by_value() {
+        let text = r#"{"id":"a1", "status":"delivered","request_data":{},"extra":{"z":1,"a":[2]}}"#;
+        let d: SmsSessionDetails = serde_json::from_str(text).expect("details");
+        assert_eq!(d.raw.as_str(), text);
+        assert_eq!(
+            d.raw.get("extra"),
+            Some(serde_json::json!({"a": [2], "z": 1}))
+        );
+        assert_eq!(d.raw.get("missing"), None);
+        let reordered: SmsSessionDetails = serde_json::from_str(
+            r#"{"status":"delivered","extra":{"a":[2],"z":1},"request_data":{},"id":"a1"}"#,
+        )
+        .expect("details");
+        assert_eq!(d, reordered);
+        assert_eq!(
+            format!("{:?}", d.raw),
+            format!("RawJson({} bytes)", text.len())
+        );
+        // From a value (as the vectors do) too.
+        let v: SmsSessionDetails =
+            serde_json::from_value(serde_json::from_str(text).expect("json")).expect("details");
+        assert_eq!(v, d);
+        assert_eq!(
+            serde_json::to_value(&d).expect("to_value")["raw"]["extra"]["z"],
+            serde_json::json!(1)
+        );
+    }
+
+    #[test]
+    fn errors_are_read_leniently() {
+        let read = |errors: &str| -> Vec<(String, String)> {
+            let text = format!(r#"{{"id":"a","status":"failed","errors":{errors}}}"#);
+            let d: PhoneSessionDetails = serde_json::from_str(&text).expect("details");
+            d.errors
+                .into_iter()
+                .map(|e| (e.code, e.description))
+                .collect()
+        };
+        assert_eq!(read("null"), vec![]);
+        assert_eq!(read(r#""not a list""#), vec![]);
+        assert_eq!(
+            read(r#"[{"code":42,"message":"m"},{"code":"E","description":"d"},{}]"#),
+            vec![
+                ("42".to_string(), "m".to_string()),
+                ("E".to_string(), "d".to_string()),
+                (String::new(), String::new())
+            ]
+        );
+    }
 }
