@@ -879,41 +879,36 @@ def write_report(data, path):
 
 # Why a target is missed, from profiling (callgrind instruction counts, strace
 # syscall counts; method in docs/decisions/evidence-blocking-client-profile.md,
-# the blocking path in docs/decisions/0010-blocking-path.md). Shown only next to
+# the blocking wire in docs/decisions/0013-blocking-wire.md). Shown only next to
 # a target this run actually missed.
 WORK = (
-    "no thread hop any more: a blocking call is a task of a current-thread runtime driven by the calling "
-    "thread (strace, 2000 calls: 1 writev + 1 recvfrom + 3 epoll_wait per call, one of them the zero-timeout "
-    "poll of the settle step, + 2 getpid; no futex at all). What is left is user-space work: callgrind "
-    "~98k instructions per call against the floor's ~9.6k. ~15.7k of it is reqwest parsing the URL twice "
-    "inside its own request path (`PendingRequest::poll`, and the redirect policy's `on_request`, which runs "
-    "even with `Policy::none()`), ~11k memcpy (large futures moved: the call's task cell, reqwest's and "
-    "hyper's futures; `Handle::spawn` alone ~3.6k), ~13k malloc/free, the typed decode of the details, and "
-    "the tokio, tower and hyper layers; the bare current-thread *experiment* row (no settle step, no task) is "
-    "~88k. The floor writes one buffer, reads one and parses with serde_json; on loopback the gateway's own "
-    "time is most of the floor's wall time, so the ratio is bounded below by the CPU ratio only when the "
-    "machine is quiet"
+    "a blocking call is HTTP/1.1 on the calling thread's own socket, no runtime (decision 0013): strace, per "
+    "call 1 recvfrom with MSG_PEEK|MSG_DONTWAIT (the idle check before reuse), 1 sendto, 1 recvfrom, 1 getpid "
+    "(the per-process pool), no setsockopt in the steady state (strace, 2000 calls). The rest is user space: "
+    "callgrind ~16.7k instructions per call against the floor's ~9.8k: the typed decode of the details (with "
+    "`raw` kept as text), the request built and the answer's head parsed (~4.4k), the call's deadline and "
+    "retry bookkeeping"
 )
 THREADS = (
-    "the blocking API needs one thread per send in flight, and each send wakes its thread when its answer "
-    "is in: strace, 2000 sends: ~2.2 futex + ~1 eventfd write per send (the call's task spawned from the "
-    "caller onto the driving thread, the answer handed back); user space is close to the async client's "
-    "(callgrind: ~95k instructions per send in 64 threads vs ~82k for `AsyncClient` in 64 tasks), so the "
-    "extra CPU is the kernel's: 64 threads parked and woken, with glibc's per-thread malloc arenas "
-    "(mprotect/madvise as they grow and shrink)"
+    "a blocking send is woken by the kernel one thread at a time: the gateway's 20 ms timers fire in 1 ms "
+    "batches, and the 64 threads whose answers came in that tick run one after the other (each ~21–30 µs of "
+    "CPU from its answer to its next request), where an event loop takes the whole batch in one wake-up; so "
+    "the cycle of a send is ~0.1–0.6 ms longer and throughput ~1 % lower, at less CPU per send (strace, 3000 "
+    "sends: ~2.15 recvfrom, 1.1 sendto, 0.04 futex per send). With the gateway on a CPU of its own and the "
+    "client on the other the gap stays (one run each: 2850–2860 against reqwest's 2881–2941 sends/s, at "
+    "21 µs against 27–50 µs of CPU per send)"
 )
 CAUSES = {
     "core-floor": WORK,
     "c-curl": "the C binding is a thin wrapper over the blocking `zignsec::Client` (its figure ≈ the core's), so it "
-    "inherits the core's cost: " + WORK + "; libcurl does the whole request on the calling thread with about a "
-    "third of the instructions (no URL re-parse, cJSON into a tree)",
-    "c-core": "the C binding only converts types around `zignsec::Client`; a difference is noise or the cost of "
-    "its C structs (strings copied into `ZsSmsSessionDetails`)",
-    "py-core": "the binding's `block_on` (bindings-python/src/client.rs) still spawns the core future onto the "
-    "async face's multi-thread runtime and waits on a channel with the GIL released: the thread hop the core "
-    "itself no longer has, plus the Python-side work per call. The core now has `Client::block_on_interruptible` "
-    "for it (docs/decisions/0010-blocking-path.md), which runs the call on the calling thread and checks "
-    "signals every 100 ms",
+    "inherits the core's cost: " + WORK,
+    "c-core": "the C binding's own work per call: every string of the details copied into a C string of its own "
+    "(one allocation each, freed by `zs_*_free`), the arguments checked (NULL, UTF-8, struct version) and the "
+    "panic boundary; a difference within the rounds' spread is noise",
+    "py-core": "the binding's own work per call: pyo3's trampoline and argument checks, the GIL released and "
+    "taken back around the call, the result's frozen objects built and the previous result's freed; in the "
+    "Python build serde_json keeps maps in document order (`preserve_order`, for `to_dict`/`repr`), which "
+    "makes the same JSON dearer to build when `raw` or `to_dict` is read (not on a plain call)",
     "conns:Rust/core": "a second connection is opened only when the pool's checkout finds none idle; calls run on "
     "the calling thread, so that means the gateway closed the first (look for `api_connections` in the gateway's "
     "stats of that run)",
@@ -923,19 +918,19 @@ CAUSES = {
     "import:Python/import zignsec": "`zignsec.errors` and `zignsec._async` import `typing` at run time; "
     "`python -X importtime`: `typing` alone takes 9.5–13.6 ms here, i.e. most of the import; the native "
     "module ~1.5 ms — fix P1",
-    "bulk:Rust/core-threads": THREADS + "; reqwest and `AsyncClient` run 64 tasks on 2 worker threads",
+    "bulk:Rust/core-threads": THREADS + "; reqwest runs 64 tasks on 2 worker threads",
     "bulk:C/zignsec": THREADS + " (the C ABI is blocking only); libcurl's multi interface drives all 64 "
     "transfers from one thread",
-    "bulk:Python/zignsec-threads": "by construction, not profiled in this run: Python's blocking `Client` still "
-    "hops to the async face's runtime per call (see the Python ≤ 1.1× core row) and 64 Python threads take "
-    "turns on the GIL to start each send and build its result; the asyncio peers run one thread",
+    "bulk:Python/zignsec-threads": "not profiled in this run: 64 Python threads take turns on the GIL to start "
+    "each send and build its result (the I/O itself runs with the GIL released); the asyncio peers run one "
+    "thread",
     "bulk:Python/zignsec-async": "a tie at the gateway's limit, not a client cost: both clients keep the gateway "
     "(on the same 2 cores) busy, so the per-round throughput ratio sits at 0.99–1.00 while zignsec spends less "
     "CPU per send (see section 7); not profiled further",
-    "bulk:Rust/core-async": "`AsyncClient` does more per send than bare reqwest (input checks, the body built "
-    "and kept for a retry, the answer decoded into typed details, the call's deadline timer): callgrind, 64 "
-    "tasks, ~82k instructions per send against reqwest's ~74k; throughput is the same (both wait on the "
-    "gateway, which shares the 2 cores)",
+    "bulk:Rust/core-async": "`AsyncClient` is reqwest plus the SDK's work per send (input checks, the body "
+    "built and kept for a retry, the answer decoded into typed details, the call's deadline timer), so it "
+    "cannot spend less CPU than bare reqwest; throughput is a tie within 1 % (both wait on the gateway, "
+    "which shares the 2 cores)",
     "bulk:Node/zignsec": "by construction, not profiled in this run: each send runs on napi-rs's tokio runtime "
     "threads and its promise is settled back on Node's loop thread, a wake-up per send; undici does its I/O on "
     "the loop's own thread",
