@@ -431,10 +431,11 @@ export interface StartPhoneVerificationParams {
 }
 
 /**
- * The error for text that is not valid Unicode (a lone surrogate) in `field`:
- * the core's rule, thrown. The facade calls it when a string is not well formed.
+ * The error for text that is not valid Unicode (a lone surrogate) in `field` of
+ * `operation`: the core's rule, thrown. The facade calls it when a string is not
+ * well formed.
  */
-export declare function throwNotUnicode(field: string): void
+export declare function throwNotUnicode(operation: string, field: string): void
 
 /**
  * Check a webhook's `X-ZignSec-Hmac-SHA256` header against `secret` (timestamp

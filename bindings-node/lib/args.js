@@ -59,7 +59,7 @@ function checkType(where, label, field, value, type) {
   }
   if (type === 'string' && !value.isWellFormed()) {
     // Not Unicode text (a lone surrogate): the core's rule and message.
-    wrapSync(() => native.throwNotUnicode(field))
+    wrapSync(() => native.throwNotUnicode(where, field))
   }
 }
 

@@ -98,11 +98,12 @@ pub fn sign_webhook(
         .map_err(|e| to_js(&env, &e))
 }
 
-/// The error for text that is not valid Unicode (a lone surrogate) in `field`:
-/// the core's rule, thrown. The facade calls it when a string is not well formed.
+/// The error for text that is not valid Unicode (a lone surrogate) in `field` of
+/// `operation`: the core's rule, thrown. The facade calls it when a string is not
+/// well formed.
 #[napi]
-pub fn throw_not_unicode(env: Env, field: String) -> napi::Result<()> {
-    Err(to_js(&env, &input::not_unicode(&field)))
+pub fn throw_not_unicode(env: Env, operation: String, field: String) -> napi::Result<()> {
+    Err(to_js(&env, &input::not_unicode(&operation, &field)))
 }
 
 /// The `err.code` of every error kind, in docs/CONTRACT.md's order.

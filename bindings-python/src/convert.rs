@@ -48,7 +48,7 @@ impl Args {
             .map_err(|_| type_error(self.func, param, "str", obj))?;
         match s.to_cow() {
             Ok(text) => Ok(text.into_owned()),
-            Err(_) => Err(zignsec::input::not_unicode(field).into()),
+            Err(_) => Err(zignsec::input::not_unicode(self.func, field).into()),
         }
     }
 

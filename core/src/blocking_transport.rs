@@ -468,6 +468,14 @@ enum Framing {
     UntilClose,
 }
 
+/// The connection ended before the answer did.
+fn cut_short() -> Stop {
+    Stop::Io(io::Error::new(
+        io::ErrorKind::UnexpectedEof,
+        "the gateway closed the connection in the middle of its answer",
+    ))
+}
+
 fn invalid(what: &str) -> Stop {
     Stop::Io(io::Error::new(io::ErrorKind::InvalidData, what.to_string()))
 }
@@ -568,14 +576,14 @@ impl Conn {
             }
             let n = self.read_some(filled, deadline)?;
             if n == 0 {
-                return Err(Stop::Io(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    if filled == 0 {
-                        "the gateway closed the connection without answering"
-                    } else {
-                        "the gateway closed the connection in the middle of its answer"
-                    },
-                )));
+                return Err(if filled == 0 {
+                    Stop::Io(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "the gateway closed the connection without answering",
+                    ))
+                } else {
+                    cut_short()
+                });
             }
             filled += n;
         };
@@ -627,10 +635,7 @@ impl Conn {
                 })?
             };
             if got == 0 {
-                return Err(Stop::Io(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "the gateway closed the connection in the middle of its answer",
-                )));
+                return Err(cut_short());
             }
             body.truncate(at + got);
         }
@@ -690,10 +695,7 @@ impl Conn {
             }
             let n = self.read_some(*filled, deadline)?;
             if n == 0 {
-                return Err(Stop::Io(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "the gateway closed the connection in the middle of its answer",
-                )));
+                return Err(cut_short());
             }
             *filled += n;
         }
@@ -751,10 +753,7 @@ impl Conn {
                     pos = 0;
                     let n = self.read_some(0, deadline)?;
                     if n == 0 {
-                        return Err(Stop::Io(io::Error::new(
-                            io::ErrorKind::UnexpectedEof,
-                            "the gateway closed the connection in the middle of its answer",
-                        )));
+                        return Err(cut_short());
                     }
                     filled = n;
                 }

@@ -251,13 +251,40 @@ pub fn unix_seconds(field: &str, value: Number) -> Result<i64> {
         .ok_or_else(|| Error::validation(field, format!("must be whole unix seconds, got {value}")))
 }
 
+/// The operations that send something: their pre-send errors carry
+/// `maybe_sent = false`; other operations' errors carry no `maybe_sent`.
+const SENDS: [&str; 4] = [
+    "sendsms",
+    "startphoneverification",
+    "startemailverification",
+    "sendotp",
+];
+
+/// Whether `operation`, in any binding's spelling (`send_sms`, `sendSms`,
+/// `Client.sendSms`), sends something.
+pub fn is_send(operation: &str) -> bool {
+    let name = operation.rsplit('.').next().unwrap_or(operation);
+    let folded: String = name
+        .chars()
+        .filter(|c| *c != '_')
+        .flat_map(char::to_lowercase)
+        .collect();
+    SENDS.contains(&folded.as_str())
+}
+
 /// The one rule for text that is not valid Unicode (a lone surrogate from Python or
-/// JavaScript): a validation error naming the field; for a send, not sent.
-pub fn not_unicode(field: &str) -> Error {
-    nothing_sent(Error::validation(
+/// JavaScript) given to `operation`: a validation error naming the field; for a
+/// send, not sent.
+pub fn not_unicode(operation: &str, field: &str) -> Error {
+    let err = Error::validation(
         field,
         "must be valid Unicode text (it holds a lone surrogate)",
-    ))
+    );
+    if is_send(operation) {
+        nothing_sent(err)
+    } else {
+        err
+    }
 }
 
 /// `send_sms` as a binding receives it: `max_message_parts` may be a double.
@@ -403,7 +430,21 @@ mod tests {
             (ErrorKind::Validation, Some("max_message_parts"))
         );
         assert_eq!(err.maybe_sent(), Some(false));
-        assert_eq!(not_unicode("to").maybe_sent(), Some(false));
+        assert_eq!(not_unicode("send_sms", "to").maybe_sent(), Some(false));
+        assert_eq!(
+            not_unicode("Client.sendSms", "to").maybe_sent(),
+            Some(false)
+        );
+        assert_eq!(
+            not_unicode("startEmailVerification", "locale").maybe_sent(),
+            Some(false)
+        );
+        assert_eq!(
+            not_unicode("get_sms_session", "session_id").maybe_sent(),
+            None
+        );
+        assert_eq!(not_unicode("otp.issue", "to").maybe_sent(), None);
+        assert!(is_send("send_otp") && is_send("sendOtp") && !is_send("normalize_phone"));
     }
 
     #[test]
