@@ -51,8 +51,37 @@ const GSM7_BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆ�
 ¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
 const GSM7_EXTENSION: &str = "\u{c}^{}\\[~]|€";
 
+/// The ASCII characters of a GSM-7 table as a bitmap (bit n set: byte n is in it).
+const fn ascii_bits(table: &str) -> u128 {
+    let bytes = table.as_bytes();
+    let mut bits = 0u128;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Bytes of non-ASCII characters are all 0x80 or above.
+        if bytes[i] < 0x80 {
+            bits |= 1u128 << bytes[i];
+        }
+        i += 1;
+    }
+    bits
+}
+
+const GSM7_BASIC_ASCII: u128 = ascii_bits(GSM7_BASIC);
+const GSM7_EXTENSION_ASCII: u128 = ascii_bits(GSM7_EXTENSION);
+
 /// Septets one character costs in GSM-7, or `None` when it is not in GSM-7.
 fn gsm7_septets(c: char) -> Option<u32> {
+    if c.is_ascii() {
+        // Most texts are ASCII: a bit test instead of a scan of the tables.
+        let bit = 1u128 << (c as u32);
+        return if GSM7_BASIC_ASCII & bit != 0 {
+            Some(1)
+        } else if GSM7_EXTENSION_ASCII & bit != 0 {
+            Some(2)
+        } else {
+            None
+        };
+    }
     if GSM7_BASIC.contains(c) {
         Some(1)
     } else if GSM7_EXTENSION.contains(c) {
@@ -136,6 +165,21 @@ mod tests {
 
     fn sms_parts(m: &str) -> SmsParts {
         count_parts(m)
+    }
+
+    #[test]
+    fn the_ascii_bitmaps_agree_with_the_tables() {
+        for b in 0u8..0x80 {
+            let c = char::from(b);
+            let scanned = if GSM7_BASIC.contains(c) {
+                Some(1)
+            } else if GSM7_EXTENSION.contains(c) {
+                Some(2)
+            } else {
+                None
+            };
+            assert_eq!(gsm7_septets(c), scanned, "{b:#x}");
+        }
     }
 
     #[test]
