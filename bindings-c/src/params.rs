@@ -136,6 +136,7 @@ impl ZsClientOptions {
             timeout: millis(self.timeout_ms),
             connect_timeout: millis(self.connect_timeout_ms),
             max_retries: (self.max_retries != -1).then(|| Number::Int(self.max_retries.into())),
+            spelling: zignsec::OptionSpelling::SnakeMillis,
         })
     }
 }

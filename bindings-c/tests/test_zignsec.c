@@ -215,14 +215,21 @@ static void test_static_functions(void) {
 
 /* ------------------------------------------------------------------ client options */
 
-static void expect_config(ZsClientOptions *o, const char *what, const char *secret) {
+/* `field`: the option the error must name, as C spells it (NULL: not checked). */
+static void expect_config_field(ZsClientOptions *o, const char *what, const char *secret, const char *field) {
     ZsClient *c = (ZsClient *)&g_passed; /* a non-NULL sentinel: must become NULL */
     ZsError *err = NULL;
     ZsErrorCode rc = zs_client_new(o, &c, &err);
     CHECKF(c == NULL, "%s: out not cleared", what);
     if (secret && err) CHECKF(!strstr(zs_error_message(err), secret), "%s: the key leaked", what);
-    EXPECT_ERR(rc, err, ZS_ERR_CONFIG, NULL, what);
+    if (field && err) CHECKF(strncmp(zs_error_message(err), field, strlen(field)) == 0,
+                             "%s: the message does not start with %s: %s", what, field, zs_error_message(err));
+    EXPECT_ERR(rc, err, ZS_ERR_CONFIG, field, what);
     zs_client_free(c);
+}
+
+static void expect_config(ZsClientOptions *o, const char *what, const char *secret) {
+    expect_config_field(o, what, secret, NULL);
 }
 
 static void test_client_options(void) {
@@ -251,15 +258,15 @@ static void test_client_options(void) {
     expect_config(&o, "http non-loopback", NULL);
     o.base_url = NULL;
     o.max_retries = 11;
-    expect_config(&o, "max_retries 11", NULL);
+    expect_config_field(&o, "max_retries 11", NULL, "max_retries");
     o.max_retries = -2;
-    expect_config(&o, "max_retries -2", NULL);
+    expect_config_field(&o, "max_retries -2", NULL, "max_retries");
     o.max_retries = -1;
     o.timeout_ms = 86400001;
-    expect_config(&o, "timeout_ms over a day", NULL);
+    expect_config_field(&o, "timeout_ms over a day", NULL, "timeout_ms");
     o.timeout_ms = 0;
     o.connect_timeout_ms = UINT64_MAX;
-    expect_config(&o, "connect_timeout_ms huge", NULL);
+    expect_config_field(&o, "connect_timeout_ms huge", NULL, "connect_timeout_ms");
     o.connect_timeout_ms = 0;
     o.api_key = "sk-live-SECRET\n4711";
     expect_config(&o, "api key with a newline inside", "SECRET");

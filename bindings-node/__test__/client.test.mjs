@@ -81,6 +81,22 @@ test('bad client options are ConfigError', () => {
   }
 })
 
+test('a bad option is named as JavaScript spells it', () => {
+  for (const [opts, name] of [
+    [{ timeoutMs: -5 }, 'timeoutMs'],
+    [{ connectTimeoutMs: 0 }, 'connectTimeoutMs'],
+    [{ maxRetries: 1.5 }, 'maxRetries'],
+    [{ maxRetries: 11 }, 'maxRetries'],
+    [{ authScheme: 'bearer' }, 'authScheme'],
+  ]) {
+    assert.throws(
+      () => new Client({ apiKey: 'k', ...opts }),
+      (err) => err instanceof ConfigError && err.field === name && err.message.startsWith(name),
+      JSON.stringify(opts),
+    )
+  }
+})
+
 test('sendSms → getSmsSession → waitSmsSession to delivered, every option', async () => {
   const sms = await client.sendSms({
     to: '+46701234567',

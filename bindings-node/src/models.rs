@@ -51,6 +51,7 @@ impl From<ClientOptions> for zignsec::input::ClientOptions {
                 .connect_timeout_ms
                 .map(|ms| Span::Millis(Number::Float(ms))),
             max_retries: o.max_retries.map(Number::Float),
+            spelling: zignsec::OptionSpelling::CamelMillis,
         }
     }
 }

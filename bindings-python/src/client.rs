@@ -88,6 +88,7 @@ impl ClientState {
                 .filter(|o| !o.is_none())
                 .map(|n| args.int(n, "max_retries").map(input::Number::Int))
                 .transpose()?,
+            spelling: zignsec::OptionSpelling::Snake,
         };
         let client = options
             .into_builder("python", env!("CARGO_PKG_VERSION"))?

@@ -219,6 +219,21 @@ def test_config_errors(kwargs: Any, match: str) -> None:
         assert str(kwargs["api_key"]) not in str(info.value)
 
 
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"timeout": -1.0}, "timeout"),
+        ({"connect_timeout": 0}, "connect_timeout"),
+        ({"max_retries": 11}, "max_retries"),
+        ({"auth_scheme": "bearer"}, "auth_scheme"),
+    ],
+)
+def test_a_bad_option_is_named_as_python_spells_it(kwargs: Any, name: str) -> None:
+    with pytest.raises(zignsec.ConfigError) as info:
+        zignsec.Client("k", **kwargs)
+    assert str(info.value).startswith(name), str(info.value)
+
+
 def test_http_loopback_hosts_accepted() -> None:
     for url in ("http://127.0.0.1:1", "http://localhost:1", "http://[::1]:1", "https://example.com"):
         assert zignsec.Client("k", base_url=url).base_url.rstrip("/") == url

@@ -79,6 +79,55 @@ pub struct ClientBuilder {
     root_certificates_pem: Vec<Vec<u8>>,
     proxy: Option<String>,
     ignore_env: bool,
+    spelling: OptionSpelling,
+}
+
+/// How a language spells the client's option names, so a config error names the
+/// option the caller actually wrote.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OptionSpelling {
+    /// `connect_timeout` (Rust, Python: durations in seconds).
+    #[default]
+    Snake,
+    /// `connect_timeout_ms` (C: durations in milliseconds).
+    SnakeMillis,
+    /// `connectTimeoutMs` (Node: camelCase, durations in milliseconds).
+    CamelMillis,
+}
+
+impl OptionSpelling {
+    /// The name of `option` (its snake_case name in Rust) as this language spells it.
+    pub fn name(self, option: &str) -> String {
+        let millis =
+            self != OptionSpelling::Snake && matches!(option, "timeout" | "connect_timeout");
+        let snake = if millis {
+            format!("{option}_ms")
+        } else {
+            option.to_string()
+        };
+        if self != OptionSpelling::CamelMillis {
+            return snake;
+        }
+        let mut out = String::with_capacity(snake.len());
+        let mut upper = false;
+        for c in snake.chars() {
+            if c == '_' {
+                upper = true;
+            } else if upper {
+                out.extend(c.to_uppercase());
+                upper = false;
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+}
+
+/// A config error about the client option `option`, named as the language spells it.
+pub(crate) fn option_error(spelling: OptionSpelling, option: &str, why: &str) -> Error {
+    let name = spelling.name(option);
+    Error::config(format!("{name}: {why}")).with_field(&name)
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -105,6 +154,11 @@ impl ClientBuilder {
     /// A builder with nothing set.
     pub fn new() -> Self {
         Self::default()
+    }
+    /// How config errors spell option names (for bindings; Rust's is the default).
+    pub fn option_spelling(mut self, spelling: OptionSpelling) -> Self {
+        self.spelling = spelling;
+        self
     }
     /// The API key, sent as the raw `Authorization` header.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
@@ -185,9 +239,11 @@ impl ClientBuilder {
         let api_key = match self.api_key.clone().or_else(|| self.env("ZIGNSEC_API_KEY")) {
             Some(k) if !k.trim().is_empty() => k.trim().to_string(),
             _ => {
-                return Err(Error::config(
-                    "no API key: pass api_key or set ZIGNSEC_API_KEY",
+                let name = self.spelling.name("api_key");
+                return Err(Error::config(format!(
+                    "no API key: pass {name} or set ZIGNSEC_API_KEY"
                 ))
+                .with_field(&name));
             }
         };
         check_key("the API key", &api_key)?;
@@ -203,13 +259,18 @@ impl ClientBuilder {
             }
             _ => None,
         };
-        let auth_scheme = match self
-            .auth_scheme
-            .clone()
-            .or_else(|| self.env("ZIGNSEC_AUTH_SCHEME"))
-        {
-            Some(s) => AuthScheme::parse(&s)?,
-            None => AuthScheme::default(),
+        let auth_scheme = match (&self.auth_scheme, self.env("ZIGNSEC_AUTH_SCHEME")) {
+            (Some(s), _) => AuthScheme::parse(s).map_err(|e| {
+                let name = self.spelling.name("auth_scheme");
+                Error::config(e.message().replacen("auth_scheme", &name, 1)).with_field(&name)
+            })?,
+            (None, Some(s)) => AuthScheme::parse(&s).map_err(|e| {
+                Error::config(
+                    e.message()
+                        .replacen("auth_scheme", "ZIGNSEC_AUTH_SCHEME", 1),
+                )
+            })?,
+            (None, None) => AuthScheme::default(),
         };
         // An explicit option beats every env var: an explicit environment is not
         // overridden by ZIGNSEC_BASE_URL.
@@ -234,7 +295,7 @@ impl ClientBuilder {
             }
         })?;
         let timeout = match self.timeout {
-            Some(d) => seconds_option("timeout", d.as_secs_f64())?,
+            Some(d) => self.duration_option("timeout", d)?,
             None => match self.env("ZIGNSEC_TIMEOUT") {
                 Some(v) => {
                     let s = v.trim().parse::<f64>().map_err(|_| {
@@ -246,22 +307,33 @@ impl ClientBuilder {
             },
         };
         let connect_timeout = match self.connect_timeout {
-            Some(d) => seconds_option("connect_timeout", d.as_secs_f64())?,
+            Some(d) => self.duration_option("connect_timeout", d)?,
             None => DEFAULT_CONNECT_TIMEOUT,
         };
         let max_retries = match self.max_retries {
-            Some(n) => n,
+            Some(n) => validate::max_retries(n).map_err(|_| {
+                option_error(
+                    self.spelling,
+                    "max_retries",
+                    &format!("must be a whole number from 0 to 10, got {n}"),
+                )
+            })?,
             None => match self.env("ZIGNSEC_MAX_RETRIES") {
-                Some(v) => v.trim().parse::<i64>().map_err(|_| {
-                    Error::config(format!(
-                        "ZIGNSEC_MAX_RETRIES must be a whole number, got {v:?}"
-                    ))
-                })?,
-                None => i64::from(DEFAULT_MAX_RETRIES),
+                Some(v) => {
+                    let n = v.trim().parse::<i64>().map_err(|_| {
+                        Error::config(format!(
+                            "ZIGNSEC_MAX_RETRIES must be a whole number, got {v:?}"
+                        ))
+                    })?;
+                    validate::max_retries(n).map_err(|_| {
+                        Error::config(format!(
+                            "ZIGNSEC_MAX_RETRIES must be a whole number from 0 to 10, got {n}"
+                        ))
+                    })?
+                }
+                None => DEFAULT_MAX_RETRIES,
             },
         };
-        let max_retries = validate::max_retries(max_retries)
-            .map_err(|e| Error::config(e.message().to_string()))?;
         let (sdk_name, sdk_version) = self
             .sdk
             .clone()
@@ -302,6 +374,27 @@ fn environment_url(name: &str) -> Result<String> {
         other => Err(Error::config(format!(
             "environment must be \"test\" or \"production\", got {other:?}"
         ))),
+    }
+}
+
+impl ClientBuilder {
+    /// A duration option set in code: checked as `timeout` is everywhere, named as
+    /// the language spells it (in its own unit).
+    fn duration_option(&self, option: &str, value: Duration) -> Result<Duration> {
+        let secs = value.as_secs_f64();
+        if secs > 0.0 && secs <= 86_400.0 {
+            return Ok(value);
+        }
+        let (unit, shown) = if self.spelling == OptionSpelling::Snake {
+            ("seconds", secs)
+        } else {
+            ("milliseconds", secs * 1000.0)
+        };
+        Err(option_error(
+            self.spelling,
+            option,
+            &format!("must be a number of {unit} above 0 and at most a day, got {shown}"),
+        ))
     }
 }
 

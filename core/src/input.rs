@@ -353,14 +353,23 @@ pub struct ClientOptions {
     pub connect_timeout: Option<Span>,
     /// Retries after the first attempt, 0 to 10.
     pub max_retries: Option<Number>,
+    /// How the binding's language spells these options in errors.
+    pub spelling: crate::OptionSpelling,
 }
 
 impl ClientOptions {
     /// A builder with these options, for the SDK `sdk` at `version` (its
     /// `User-Agent`). Bad values are config errors naming the option.
     pub fn into_builder(self, sdk: &str, version: &str) -> Result<crate::ClientBuilder> {
-        let as_config = |e: Error| Error::config(e.message().to_string());
-        let mut b = crate::ClientBuilder::new().sdk(sdk, version);
+        let spelling = self.spelling;
+        // Checked here in the caller's unit, named as the caller's language spells it.
+        let span = |option: &str, t: Span| {
+            let name = spelling.name(option);
+            duration(&name, t).map_err(|e| Error::config(e.message().to_string()).with_field(&name))
+        };
+        let mut b = crate::ClientBuilder::new()
+            .sdk(sdk, version)
+            .option_spelling(spelling);
         if let Some(v) = self.api_key {
             b = b.api_key(v);
         }
@@ -380,16 +389,18 @@ impl ClientOptions {
             b = b.proxy(v);
         }
         if let Some(t) = self.timeout {
-            b = b.timeout(duration("timeout", t).map_err(as_config)?);
+            b = b.timeout(span("timeout", t)?);
         }
         if let Some(t) = self.connect_timeout {
-            b = b.connect_timeout(duration("connect_timeout", t).map_err(as_config)?);
+            b = b.connect_timeout(span("connect_timeout", t)?);
         }
         if let Some(n) = self.max_retries {
             let whole = n.whole().ok_or_else(|| {
-                Error::config(format!(
-                    "max_retries must be a whole number from 0 to 10, got {n}"
-                ))
+                crate::config::option_error(
+                    spelling,
+                    "max_retries",
+                    &format!("must be a whole number from 0 to 10, got {n}"),
+                )
             })?;
             b = b.max_retries(whole);
         }
@@ -400,7 +411,89 @@ impl ClientOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ErrorKind;
+    use crate::{ErrorKind, OptionSpelling};
+
+    #[test]
+    fn option_errors_name_the_option_as_the_language_spells_it() {
+        use OptionSpelling::{CamelMillis, Snake, SnakeMillis};
+        let fail = |o: ClientOptions| {
+            let e = o
+                .into_builder("test", "0")
+                .and_then(|b| b.ignore_env().build())
+                .expect_err("a bad option");
+            assert_eq!(e.kind(), ErrorKind::Config, "{e}");
+            (e.field().map(str::to_string), e.message().to_string())
+        };
+        let with_key = |spelling| ClientOptions {
+            api_key: Some("k".into()),
+            spelling,
+            ..ClientOptions::default()
+        };
+        for (spelling, span, name, unit) in [
+            (
+                Snake,
+                Span::Seconds(Number::Float(-1.0)),
+                "timeout",
+                "seconds",
+            ),
+            (
+                CamelMillis,
+                Span::Millis(Number::Float(-1.0)),
+                "timeoutMs",
+                "milliseconds",
+            ),
+            (
+                SnakeMillis,
+                Span::Millis(Number::Int(0)),
+                "timeout_ms",
+                "milliseconds",
+            ),
+        ] {
+            let (field, message) = fail(ClientOptions {
+                timeout: Some(span),
+                ..with_key(spelling)
+            });
+            assert_eq!(field.as_deref(), Some(name));
+            assert!(
+                message.starts_with(&format!("{name}: must be a number of {unit}")),
+                "{message}"
+            );
+        }
+        let (field, message) = fail(ClientOptions {
+            connect_timeout: Some(Span::Millis(Number::Float(0.0))),
+            ..with_key(CamelMillis)
+        });
+        assert_eq!(field.as_deref(), Some("connectTimeoutMs"), "{message}");
+        for n in [Number::Float(1.5), Number::Int(11)] {
+            let (field, message) = fail(ClientOptions {
+                max_retries: Some(n),
+                ..with_key(CamelMillis)
+            });
+            assert_eq!(field.as_deref(), Some("maxRetries"));
+            assert!(
+                message.starts_with("maxRetries: must be a whole number from 0 to 10"),
+                "{message}"
+            );
+        }
+        let (field, message) = fail(ClientOptions {
+            auth_scheme: Some("bearer".into()),
+            ..with_key(CamelMillis)
+        });
+        assert_eq!(field.as_deref(), Some("authScheme"));
+        assert!(message.starts_with("authScheme must be"), "{message}");
+        let (field, message) = fail(ClientOptions {
+            spelling: CamelMillis,
+            ..ClientOptions::default()
+        });
+        assert_eq!(field.as_deref(), Some("apiKey"));
+        assert!(
+            message.contains("pass apiKey or set ZIGNSEC_API_KEY"),
+            "{message}"
+        );
+        assert_eq!(Snake.name("connect_timeout"), "connect_timeout");
+        assert_eq!(SnakeMillis.name("secondary_api_key"), "secondary_api_key");
+        assert_eq!(CamelMillis.name("secondary_api_key"), "secondaryApiKey");
+    }
 
     #[test]
     fn numbers_and_spans() {
