@@ -6,6 +6,7 @@ use std::ffi::{c_char, c_uint, CString};
 use std::ptr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use zignsec::input::{Number, Span};
 use zignsec::otp::{Otp, OtpCheck, OtpOptions, OtpReason, OtpSend, SendOtp};
 
 use crate::boundary::{bytes, call, drop_quietly, free_box, out_ptr, reference, text, OutPtr};
@@ -46,17 +47,15 @@ impl ZsOtpOptions {
     /// the ranges when the issuer is built.
     fn to_options(self) -> Result<OtpOptions, Fail> {
         check_version(self.version, ZS_OTP_OPTIONS_VERSION, "opts")?;
-        let mut o = OtpOptions::default();
-        if self.digits != 0 {
-            o.digits = self.digits;
+        let set = |n: u64| (n != 0).then(|| Number::Int(i64::try_from(n).unwrap_or(i64::MAX)));
+        zignsec::input::OtpOptionsInput {
+            digits: set(self.digits.into()),
+            ttl: set(self.ttl_ms).map(Span::Millis),
+            max_attempts: set(self.max_attempts.into()),
+            spelling: zignsec::OptionSpelling::SnakeMillis,
         }
-        if self.ttl_ms != 0 {
-            o.ttl = Duration::from_millis(self.ttl_ms);
-        }
-        if self.max_attempts != 0 {
-            o.max_attempts = self.max_attempts;
-        }
-        Ok(o)
+        .into_options()
+        .map_err(Fail::from)
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 use napi::bindgen_prelude::Either;
 use napi::Env;
 use napi_derive::napi;
-use zignsec::input::Number;
+use zignsec::input::{Number, Span};
 use zignsec::otp::{self, Otp};
 
 use crate::error::to_js;
@@ -18,29 +18,6 @@ use crate::models::{OtpCheck, OtpIssue, OtpOptions};
 #[derive(Debug)]
 pub struct NativeOtp {
     inner: Arc<Otp>,
-}
-
-/// A count option handed as a double. A value that is not a whole `u32` becomes 0,
-/// which the core's range check refuses with its own message.
-fn count(value: Option<f64>, default: u32) -> u32 {
-    value.map_or(default, |v| {
-        Number::Float(v)
-            .whole()
-            .and_then(|n| u32::try_from(n).ok())
-            .unwrap_or(0)
-    })
-}
-
-/// `ttlMs` as a duration; a value that is not a finite, non-negative number becomes
-/// zero, which the core's range check refuses.
-fn ttl(ms: Option<f64>) -> Duration {
-    ms.map_or(otp::DEFAULT_TTL, |ms| {
-        if ms.is_finite() && ms >= 0.0 {
-            Duration::from_secs_f64((ms / 1000.0).min(u32::MAX as f64))
-        } else {
-            Duration::ZERO
-        }
-    })
 }
 
 fn at(now_ms: f64) -> SystemTime {
@@ -74,11 +51,14 @@ impl NativeOtp {
     /// An issuer; a short secret or an option out of range is a config error.
     #[napi(constructor)]
     pub fn new(env: Env, options: OtpOptions) -> napi::Result<Self> {
-        let opts = otp::OtpOptions {
-            digits: count(options.digits, otp::DEFAULT_DIGITS),
-            ttl: ttl(options.ttl_ms),
-            max_attempts: count(options.max_attempts, otp::DEFAULT_MAX_ATTEMPTS),
-        };
+        let opts = zignsec::input::OtpOptionsInput {
+            digits: options.digits.map(Number::Float),
+            ttl: options.ttl_ms.map(|ms| Span::Millis(Number::Float(ms))),
+            max_attempts: options.max_attempts.map(Number::Float),
+            spelling: zignsec::OptionSpelling::CamelMillis,
+        }
+        .into_options()
+        .map_err(|e| to_js(&env, &e))?;
         let made = match &options.secret {
             Either::A(s) => Otp::new(s.as_bytes(), opts),
             Either::B(b) => Otp::new(&b[..], opts),

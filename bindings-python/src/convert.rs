@@ -91,21 +91,19 @@ impl Args {
         }
     }
 
-    /// An optional `int` (`None` = absent), saturated to `u32` for counts the core
-    /// range-checks.
-    pub(crate) fn opt_count(
+    /// An optional `int` (`None` = absent) for the core's loose intake, saturated
+    /// to `i64` (the core range-checks it and shows it as given).
+    pub(crate) fn opt_whole(
         &self,
         obj: Option<&Bound<'_, PyAny>>,
         param: &str,
-    ) -> PyResult<Option<u32>> {
+    ) -> PyResult<Option<Number>> {
         match obj.filter(|o| !o.is_none()) {
             None => Ok(None),
-            Some(o) => {
-                let n = self
-                    .int(o, param)
-                    .map_err(|e| retype(o.py(), e, self.func, param, "int or None", o))?;
-                Ok(Some(u32::try_from(n.max(0)).unwrap_or(u32::MAX)))
-            }
+            Some(o) => self
+                .int(o, param)
+                .map(|n| Some(Number::Int(n)))
+                .map_err(|e| retype(o.py(), e, self.func, param, "int or None", o)),
         }
     }
 

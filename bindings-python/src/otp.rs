@@ -3,26 +3,10 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use pyo3::prelude::*;
-use zignsec::input::Number;
-use zignsec::otp::OtpOptions;
 
 use crate::convert::Args;
 use crate::error::ZsResult;
 use crate::models::OtpCheck;
-
-/// A TTL in seconds as the core's `Duration`. Values no `Duration` can hold (NaN,
-/// negative, past its range) become 0 or the maximum, which the core's own range
-/// check then refuses with its message.
-fn ttl_of(seconds: Number) -> Duration {
-    let secs = match seconds {
-        Number::Int(i) => i as f64,
-        Number::Float(f) => f,
-    };
-    if secs.is_nan() || secs <= 0.0 {
-        return Duration::ZERO;
-    }
-    Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX)
-}
 
 /// A clock for the test hooks: unix milliseconds.
 fn at_millis(ms: i64) -> SystemTime {
@@ -55,16 +39,15 @@ impl Otp {
     ) -> ZsResult<Self> {
         let args = Args::new("Otp");
         let secret = args.bytes(secret, "secret", "str or bytes")?;
-        let mut options = OtpOptions::default();
-        if let Some(d) = args.opt_count(digits, "digits")? {
-            options.digits = d;
+        let options = zignsec::input::OtpOptionsInput {
+            digits: args.opt_whole(digits, "digits")?,
+            ttl: args
+                .opt_number(ttl, "ttl")?
+                .map(zignsec::input::Span::Seconds),
+            max_attempts: args.opt_whole(max_attempts, "max_attempts")?,
+            spelling: zignsec::OptionSpelling::Snake,
         }
-        if let Some(t) = args.opt_number(ttl, "ttl")? {
-            options.ttl = ttl_of(t);
-        }
-        if let Some(m) = args.opt_count(max_attempts, "max_attempts")? {
-            options.max_attempts = m;
-        }
+        .into_options()?;
         Ok(Otp(zignsec::otp::Otp::new(secret, options)?))
     }
 

@@ -98,8 +98,8 @@ pub enum OptionSpelling {
 impl OptionSpelling {
     /// The name of `option` (its snake_case name in Rust) as this language spells it.
     pub fn name(self, option: &str) -> String {
-        let millis =
-            self != OptionSpelling::Snake && matches!(option, "timeout" | "connect_timeout");
+        let millis = self != OptionSpelling::Snake
+            && matches!(option, "timeout" | "connect_timeout" | "ttl");
         let snake = if millis {
             format!("{option}_ms")
         } else {

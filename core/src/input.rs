@@ -408,10 +408,166 @@ impl ClientOptions {
     }
 }
 
+/// One-time-code options as a binding receives them: counts may be doubles, the
+/// lifetime in the language's unit. Unset options keep the defaults.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OtpOptionsInput {
+    /// Digits per code, 4 to 10.
+    pub digits: Option<Number>,
+    /// How long a challenge is valid, 1 s to 1 day.
+    pub ttl: Option<Span>,
+    /// Checks allowed per challenge, 1 to 20.
+    pub max_attempts: Option<Number>,
+    /// How the binding's language spells these options in errors.
+    pub spelling: crate::OptionSpelling,
+}
+
+impl OtpOptionsInput {
+    /// The options, each checked as the caller gave it; the first bad one is a
+    /// config error naming it as the caller's language spells it.
+    pub fn into_options(self) -> Result<crate::otp::OtpOptions> {
+        use crate::config::option_error;
+        use crate::otp;
+        let spelling = self.spelling;
+        let count = |option: &str, n: Number, low: u32, high: u32| {
+            n.whole()
+                .and_then(|w| u32::try_from(w).ok())
+                .filter(|w| (low..=high).contains(w))
+                .ok_or_else(|| {
+                    option_error(
+                        spelling,
+                        option,
+                        &format!("must be a whole number from {low} to {high}, got {n}"),
+                    )
+                })
+        };
+        let mut options = otp::OtpOptions::default();
+        if let Some(n) = self.digits {
+            options.digits = count("digits", n, otp::MIN_DIGITS, otp::MAX_DIGITS)?;
+        }
+        if let Some(n) = self.max_attempts {
+            options.max_attempts = count(
+                "max_attempts",
+                n,
+                otp::MIN_MAX_ATTEMPTS,
+                otp::MAX_MAX_ATTEMPTS,
+            )?;
+        }
+        if let Some(t) = self.ttl {
+            let secs = t.seconds();
+            let (low, high) = (otp::MIN_TTL.as_secs_f64(), otp::MAX_TTL.as_secs_f64());
+            if !(secs.is_finite() && (low..=high).contains(&secs)) {
+                let scale = if matches!(t, Span::Millis(_)) {
+                    1000.0
+                } else {
+                    1.0
+                };
+                return Err(option_error(
+                    spelling,
+                    "ttl",
+                    &format!(
+                        "must be a number of {} from {} to {} (1 s to 1 day), got {}",
+                        t.unit(),
+                        low * scale,
+                        high * scale,
+                        t.given()
+                    ),
+                ));
+            }
+            options.ttl = std::time::Duration::from_secs_f64(secs);
+        }
+        Ok(options)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::{ErrorKind, OptionSpelling};
+
+    #[test]
+    fn otp_options_are_checked_as_given_and_named_as_spelled() {
+        use OptionSpelling::{CamelMillis, Snake, SnakeMillis};
+        let fail = |o: OtpOptionsInput| {
+            let e = o.into_options().expect_err("a bad option");
+            assert_eq!(e.kind(), ErrorKind::Config);
+            (e.field().map(str::to_string), e.message().to_string())
+        };
+        for (n, shown) in [
+            (Number::Float(4.5), "4.5"),
+            (Number::Int(-1), "-1"),
+            (Number::Float(1e10), "10000000000"),
+            (Number::Int(11), "11"),
+        ] {
+            let (field, message) = fail(OtpOptionsInput {
+                digits: Some(n),
+                ..OtpOptionsInput::default()
+            });
+            assert_eq!(field.as_deref(), Some("digits"));
+            assert!(
+                message.ends_with(&format!("from 4 to 10, got {shown}")),
+                "{message}"
+            );
+        }
+        let (field, message) = fail(OtpOptionsInput {
+            max_attempts: Some(Number::Float(2.5)),
+            spelling: CamelMillis,
+            ..OtpOptionsInput::default()
+        });
+        assert_eq!(field.as_deref(), Some("maxAttempts"));
+        assert!(
+            message.starts_with("maxAttempts: must be a whole number from 1 to 20, got 2.5"),
+            "{message}"
+        );
+        for (spelling, ttl, name, tail) in [
+            (
+                CamelMillis,
+                Span::Millis(Number::Float(0.5)),
+                "ttlMs",
+                "from 1000 to 86400000 (1 s to 1 day), got 0.5",
+            ),
+            (
+                SnakeMillis,
+                Span::Millis(Number::Int(86_400_001)),
+                "ttl_ms",
+                "got 86400001",
+            ),
+            (
+                Snake,
+                Span::Seconds(Number::Float(-3.0)),
+                "ttl",
+                "from 1 to 86400 (1 s to 1 day), got -3",
+            ),
+        ] {
+            let (field, message) = fail(OtpOptionsInput {
+                ttl: Some(ttl),
+                spelling,
+                ..OtpOptionsInput::default()
+            });
+            assert_eq!(field.as_deref(), Some(name));
+            assert!(
+                message.starts_with(&format!("{name}: must be a number of"))
+                    && message.ends_with(tail),
+                "{message}"
+            );
+        }
+        let ok = OtpOptionsInput {
+            digits: Some(Number::Float(8.0)),
+            ttl: Some(Span::Millis(Number::Int(60_000))),
+            max_attempts: Some(Number::Int(3)),
+            spelling: CamelMillis,
+        }
+        .into_options()
+        .expect("valid options");
+        assert_eq!((ok.digits, ok.ttl.as_secs(), ok.max_attempts), (8, 60, 3));
+        assert_eq!(
+            OtpOptionsInput::default()
+                .into_options()
+                .expect("defaults")
+                .digits,
+            6
+        );
+    }
 
     #[test]
     fn option_errors_name_the_option_as_the_language_spells_it() {
