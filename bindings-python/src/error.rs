@@ -55,7 +55,7 @@ pub(crate) fn to_exception<'py>(
     kwargs.set_item("attempts", err.attempts())?;
     kwargs.set_item("maybe_sent", err.maybe_sent())?;
     match err.kind() {
-        ErrorKind::Validation => kwargs.set_item("field", err.field())?,
+        ErrorKind::Validation | ErrorKind::Config => kwargs.set_item("field", err.field())?,
         ErrorKind::RateLimited => {
             kwargs.set_item("retry_after", err.retry_after().map(|d| d.as_secs_f64()))?
         }

@@ -231,7 +231,7 @@ def test_config_errors(kwargs: Any, match: str) -> None:
 def test_a_bad_option_is_named_as_python_spells_it(kwargs: Any, name: str) -> None:
     with pytest.raises(zignsec.ConfigError) as info:
         zignsec.Client("k", **kwargs)
-    assert str(info.value).startswith(name), str(info.value)
+    assert info.value.field == name and str(info.value).startswith(name), str(info.value)
 
 
 def test_http_loopback_hosts_accepted() -> None:

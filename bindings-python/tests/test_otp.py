@@ -33,6 +33,7 @@ def test_option_cases(case: Dict[str, Any]) -> None:
         with pytest.raises(zignsec.ConfigError) as info:
             build()
         assert str(info.value).startswith(case["option"]), str(info.value)
+        assert info.value.field == case["option"]
 
 
 def test_defaults_come_from_the_core() -> None:

@@ -110,9 +110,15 @@ class ValidationError(ZignSecError, ValueError):
 
 class ConfigError(ZignSecError):
     """The client cannot be used as configured: no API key, an unusable base URL
-    (``http://`` is accepted only for loopback hosts), a bad option, or a closed client."""
+    (``http://`` is accepted only for loopback hosts), a bad option, or a closed client.
+    ``field`` names the option at fault when there is one (``"timeout"``,
+    ``"max_retries"``, ``"digits"``...), else ``None``."""
 
     kind = "config"
+
+    def __init__(self, message: str = "", *, field: Optional[str] = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.field: Optional[str] = field
 
 
 class APIStatusError(ZignSecError):
