@@ -40,6 +40,18 @@ const PHONE_PATH: &str = "/core/api/sessions/two_factor_auth/phone";
 const EMAIL_PATH: &str = "/core/api/sessions/two_factor_auth/email";
 const SESSION_PATH: &str = "/core/api/sessions/";
 
+/// The URL of each send endpoint under `base`.
+fn send_urls(base: &url::Url) -> Arc<[(&'static str, url::Url)]> {
+    [SMS_PATH, PHONE_PATH, EMAIL_PATH]
+        .into_iter()
+        .map(|path| {
+            let mut url = base.clone();
+            url.set_path(&format!("{}{path}", base.path().trim_end_matches('/')));
+            (path, url)
+        })
+        .collect()
+}
+
 /// How a client's attempts go on the wire: each holds the connection pool of the
 /// process using the client (rebuilt in a forked child).
 enum Wire {
@@ -68,6 +80,8 @@ struct Inner {
     /// `base_url` parsed once: per call only the path is set, so the host is not
     /// re-parsed (IDNA mapping included) on every request.
     base: url::Url,
+    /// The send endpoints' URLs, parsed once (reqwest takes a URL per request).
+    send_urls: Arc<[(&'static str, url::Url)]>,
     timeout: Duration,
     max_retries: u32,
     user_agent: String,
@@ -197,6 +211,7 @@ impl AsyncClient {
                 wire,
                 keys: Arc::new(keys),
                 base_url,
+                send_urls: send_urls(&settings.base_url),
                 base: settings.base_url.clone(),
                 timeout: settings.timeout,
                 max_retries: settings.max_retries,
@@ -216,6 +231,7 @@ impl AsyncClient {
                 settings: inner.settings.clone(),
                 keys: Arc::clone(&inner.keys),
                 base_url: inner.base_url.clone(),
+                send_urls: Arc::clone(&inner.send_urls),
                 base: inner.base.clone(),
                 timeout: inner.timeout,
                 max_retries: inner.max_retries,
@@ -257,7 +273,13 @@ impl AsyncClient {
         let mut wire = match &self.inner.wire {
             Wire::Async(http) => {
                 let http = http.get_or_try_init(|| build_http(settings))?.clone();
-                Ready::Async(http, self.inner.base.clone())
+                let url = self
+                    .inner
+                    .send_urls
+                    .iter()
+                    .find(|(p, _)| *p == path)
+                    .map_or_else(|| self.inner.base.clone(), |(_, url)| url.clone());
+                Ready::Async(http, url)
             }
             Wire::Blocking(pool) => Ready::Blocking(pool.get_or_try_init(|| Pool::new(settings))?),
         };
@@ -432,7 +454,7 @@ impl AsyncClient {
     }
 
     async fn send_sms_inner(&self, request: &SendSms) -> Result<SmsSession> {
-        let body = Body(Arc::new(input::send_sms_body(request)?));
+        let body = Body::new(input::send_sms_body(request)?);
         log::info!(target: "zignsec", "send_sms to={} parts<={}", validate::mask_phone(&request.to), request.max_message_parts);
         let session: SmsSession = self
             .execute(Call {
@@ -460,7 +482,7 @@ impl AsyncClient {
     }
 
     async fn start_phone_inner(&self, request: &StartPhoneVerification) -> Result<PhoneSession> {
-        let body = Body(Arc::new(input::start_phone_body(request)?));
+        let body = Body::new(input::start_phone_body(request)?);
         log::info!(target: "zignsec", "start_phone_verification phone_number={}", validate::mask_phone(&request.phone_number));
         let session: PhoneSession = self
             .execute(Call {
@@ -489,7 +511,7 @@ impl AsyncClient {
     }
 
     async fn start_email_inner(&self, request: &StartEmailVerification) -> Result<EmailSession> {
-        let body = Body(Arc::new(input::start_email_body(request)?));
+        let body = Body::new(input::start_email_body(request)?);
         log::info!(target: "zignsec", "start_email_verification email_address={}", crate::redact::mask_email(&request.email_address));
         let session: EmailSession = self
             .execute(Call {

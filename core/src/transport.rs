@@ -26,13 +26,18 @@ pub(crate) fn install_crypto_provider() {
     });
 }
 
-/// A request body that can be re-sent on retry without copying.
+/// A request body that can be re-sent on retry without copying (a clone shares
+/// the bytes; reqwest takes them as they are).
 #[derive(Clone)]
-pub(crate) struct Body(pub(crate) std::sync::Arc<Vec<u8>>);
+pub(crate) struct Body(pub(crate) bytes::Bytes);
 
 impl Body {
+    pub(crate) fn new(bytes: Vec<u8>) -> Body {
+        Body(bytes::Bytes::from(bytes))
+    }
+
     pub(crate) fn into_reqwest(self) -> reqwest::Body {
-        reqwest::Body::from(std::sync::Arc::unwrap_or_clone(self.0))
+        reqwest::Body::from(self.0)
     }
 }
 
