@@ -34,22 +34,9 @@ pub fn code_of(kind: ErrorKind) -> &'static str {
     }
 }
 
-/// `max_message_parts` → `maxMessageParts`: Node names fields in camelCase.
-pub fn camel_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+/// `max_message_parts` → `maxMessageParts`: Node names fields in camelCase (the
+/// core's rule).
+pub use zignsec::camel_case;
 
 /// The fields of a zignsec error, as the native error's `info` property.
 #[napi(object)]

@@ -348,8 +348,9 @@ where
         client,
         slot,
     } = ctx;
-    let state = Arc::new(CallState::default());
-    let call_state = Arc::clone(&state);
+    // The call runs on this thread: its flag can live on this stack.
+    let started = AtomicBool::new(false);
+    let call_started = &started;
     // Not inside Python while the call runs.
     drop(inside);
     let (outcome, _entry) = lifecycle::detach(py, move || {
@@ -357,7 +358,7 @@ where
             move |c| {
                 let fut = make(c);
                 async move {
-                    call_state.started.store(true, Ordering::SeqCst);
+                    call_started.store(true, Ordering::SeqCst);
                     fut.await
                 }
             },
@@ -381,7 +382,7 @@ where
         Ok(Err(e)) => Err(error::to_pyerr(py, &e)),
         Err(Interrupt::Signal(e)) => Err(e),
         Err(Interrupt::Closed) => {
-            let started = state.started.load(Ordering::SeqCst);
+            let started = started.load(Ordering::SeqCst);
             Err(PyErr::from_value(error::interrupted(py, send, started)))
         }
     }

@@ -105,23 +105,29 @@ impl OptionSpelling {
         } else {
             option.to_string()
         };
-        if self != OptionSpelling::CamelMillis {
-            return snake;
+        if self == OptionSpelling::CamelMillis {
+            camel_case(&snake)
+        } else {
+            snake
         }
-        let mut out = String::with_capacity(snake.len());
-        let mut upper = false;
-        for c in snake.chars() {
-            if c == '_' {
-                upper = true;
-            } else if upper {
-                out.extend(c.to_uppercase());
-                upper = false;
-            } else {
-                out.push(c);
-            }
-        }
-        out
     }
+}
+
+/// `max_message_parts` → `maxMessageParts`: how JavaScript names a field.
+pub fn camel_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A config error about the client option `option`, named as the language spells it.

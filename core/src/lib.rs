@@ -42,8 +42,8 @@ pub use client::{
     AsyncClient, DEFAULT_EMAIL_WAIT, DEFAULT_PHONE_WAIT, DEFAULT_POLL_INTERVAL, DEFAULT_SMS_WAIT,
 };
 pub use config::{
-    AuthScheme, ClientBuilder, OptionSpelling, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT, PRODUCTION_BASE_URL, TEST_BASE_URL,
+    camel_case, AuthScheme, ClientBuilder, OptionSpelling, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, PRODUCTION_BASE_URL, TEST_BASE_URL,
 };
 pub use error::{
     parse_gateway_error, Error, ErrorKind, GatewayErrorBody, Result, WaitDetails, ERROR_BODY_CAP,
