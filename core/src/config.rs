@@ -384,24 +384,29 @@ fn environment_url(name: &str) -> Result<String> {
 }
 
 impl ClientBuilder {
-    /// A duration option set in code: checked as `timeout` is everywhere, named as
-    /// the language spells it (in its own unit).
+    /// A duration option set in code, in the unit the language gives it.
     fn duration_option(&self, option: &str, value: Duration) -> Result<Duration> {
+        use crate::input::{Number, Span};
         let secs = value.as_secs_f64();
-        if secs > 0.0 && secs <= 86_400.0 {
-            return Ok(value);
-        }
-        let (unit, shown) = if self.spelling == OptionSpelling::Snake {
-            ("seconds", secs)
+        let span = if self.spelling == OptionSpelling::Snake {
+            Span::Seconds(Number::Float(secs))
         } else {
-            ("milliseconds", secs * 1000.0)
+            Span::Millis(Number::Float(secs * 1000.0))
         };
-        Err(option_error(
-            self.spelling,
-            option,
-            &format!("must be a number of {unit} above 0 and at most a day, got {shown}"),
-        ))
+        duration_option(self.spelling, option, span)
     }
+}
+
+/// A duration option: `input::duration`'s rule, as a config error naming the
+/// option as the language spells it.
+pub(crate) fn duration_option(
+    spelling: OptionSpelling,
+    option: &str,
+    span: crate::input::Span,
+) -> Result<Duration> {
+    let name = spelling.name(option);
+    crate::input::duration(&name, span)
+        .map_err(|e| Error::config(e.message().to_string()).with_field(&name))
 }
 
 fn seconds_option(field: &str, value: f64) -> Result<Duration> {

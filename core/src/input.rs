@@ -363,10 +363,7 @@ impl ClientOptions {
     pub fn into_builder(self, sdk: &str, version: &str) -> Result<crate::ClientBuilder> {
         let spelling = self.spelling;
         // Checked here in the caller's unit, named as the caller's language spells it.
-        let span = |option: &str, t: Span| {
-            let name = spelling.name(option);
-            duration(&name, t).map_err(|e| Error::config(e.message().to_string()).with_field(&name))
-        };
+        let span = |option: &str, t: Span| crate::config::duration_option(spelling, option, t);
         let mut b = crate::ClientBuilder::new()
             .sdk(sdk, version)
             .option_spelling(spelling);
