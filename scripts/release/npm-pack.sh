@@ -13,7 +13,10 @@ mkdir -p "${2:?usage: npm-pack.sh ARTIFACT_DIR OUT_DIR}" && out=$(cd "$2" && pwd
 node_dir=$root/bindings-node
 
 main_tgz=$(cd "$node_dir" && npm pack --silent --pack-destination "$out" | tail -n 1)
-if tar -tzf "$out/$main_tgz" | grep -q '\.node$'; then
+# Listings are read whole before grep: `tar | grep -q` under pipefail fails at random
+# when grep exits at its first match and tar then gets SIGPIPE.
+main_listing=$(tar -tzf "$out/$main_tgz")
+if grep -q '\.node$' <<<"$main_listing"; then
   echo "npm-pack: $main_tgz ships a .node" >&2; exit 1
 fi
 echo "$main_tgz"
@@ -29,8 +32,9 @@ for binary in "$artifacts"/zignsec.*.node; do
   cp "$binary" "$stage/"
   case "$platform" in linux-*) command -v strip >/dev/null && strip --strip-unneeded "$stage/zignsec.$platform.node" || true ;; esac
   tgz=$(cd "$stage" && npm pack --silent --pack-destination "$out" | tail -n 1)
+  listing=$(tar -tzf "$out/$tgz")
   for f in "zignsec.$platform.node" LICENSE-MIT LICENSE-APACHE; do
-    tar -tzf "$out/$tgz" | grep -qx "package/$f" || { echo "npm-pack: $tgz has no $f" >&2; exit 1; }
+    grep -qx "package/$f" <<<"$listing" || { echo "npm-pack: $tgz has no $f" >&2; exit 1; }
   done
   rm -rf "$stage"
   echo "$tgz"; found=$((found + 1))
