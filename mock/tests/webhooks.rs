@@ -52,8 +52,11 @@ fn sms_status_changes_are_posted_signed_and_in_order() {
             ("session_finished".to_string(), "delivered".to_string())
         ]
     );
-    let s = state(&base, &id);
-    let deliveries = s["webhook_deliveries"].as_array().unwrap();
+    // Recorded once the receiver has answered, which can be after it saw the request.
+    let deliveries = wait_for(Duration::from_secs(5), || {
+        let d = state(&base, &id)["webhook_deliveries"].as_array().unwrap().clone();
+        (d.len() >= 2).then_some(d)
+    });
     assert_eq!(deliveries.len(), 2);
     assert_eq!(deliveries[0]["status"], 200);
     assert_eq!(deliveries[0]["delivered"], true);
