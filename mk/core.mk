@@ -12,8 +12,9 @@ setup-rust: ## Check the Rust toolchain (rustfmt, clippy)
 # One clippy run over every crate but the Python one (pyo3 checks under maturin): each
 # other package set would check the whole dependency tree again with its own features.
 CLIPPY_CRATES := -p zignsec -p zignsec-mock -p zignsec-c -p zignsec-node
-lint-rust: ## cargo fmt --check and clippy -D warnings on the core, the mock and the C and Node crates
+lint-rust: ## cargo fmt --check, clippy -D warnings (core, mock, C and Node crates), one feature set per shared dependency
 	cargo fmt -p zignsec -p zignsec-mock -- --check
+	scripts/check-workspace-features.sh
 	cargo clippy $(CLIPPY_CRATES) --all-targets -- -D warnings
 
 # The fault matrix (and its stress run) is played by test-reliability, which reports it.
