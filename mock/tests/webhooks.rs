@@ -54,7 +54,10 @@ fn sms_status_changes_are_posted_signed_and_in_order() {
     );
     // Recorded once the receiver has answered, which can be after it saw the request.
     let deliveries = wait_for(Duration::from_secs(5), || {
-        let d = state(&base, &id)["webhook_deliveries"].as_array().unwrap().clone();
+        let d = state(&base, &id)["webhook_deliveries"]
+            .as_array()
+            .unwrap()
+            .clone();
         (d.len() >= 2).then_some(d)
     });
     assert_eq!(deliveries.len(), 2);
