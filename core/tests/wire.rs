@@ -130,16 +130,22 @@ fn a_chunked_answer_is_read_and_its_connection_kept() {
         let server = scripted(piece, chunked);
         let c = client(&server.url);
         for _ in 0..3 {
+            assert_eq!(c.get_sms_session(SESSION_ID).unwrap().id, SESSION_ID);
+        }
+        // The blocking wire kept its one connection.
+        assert_eq!(
+            server.connections.load(Ordering::SeqCst),
+            1,
+            "piece {piece}"
+        );
+        // The async face reads it too. (Its pool, hyper's, gets a connection back
+        // only once the connection's task has seen the end of the answer: a read
+        // right after may open another, so its count is not a rule.)
+        for _ in 0..3 {
             for got in read_both(&c) {
                 assert_eq!(got.unwrap().id, SESSION_ID);
             }
         }
-        // One connection for each wire.
-        assert_eq!(
-            server.connections.load(Ordering::SeqCst),
-            2,
-            "piece {piece}"
-        );
     }
 }
 

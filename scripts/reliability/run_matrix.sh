@@ -17,21 +17,27 @@ export ZIGNSEC_MOCK_BIN=$tdir/debug/zignsec-mock
 langs=rust
 status=0
 
-echo "reliability: rust fault matrix"
-cargo test -q -p zignsec --test fault_matrix || status=1
+# The matrices mostly wait (delays, timeouts), each against its own gateway: the
+# languages play at once, and each one's output is shown when it ends.
+pids=() names=()
+play() { # play NAME CMD...: run in the background, output to $out/NAME-matrix.log
+  local name=$1; shift
+  echo "reliability: $name fault matrix"
+  "$@" >"$out/$name-matrix.log" 2>&1 &
+  pids+=($!) names+=("$name")
+}
+play rust cargo test -q -p zignsec --test fault_matrix
 
 py=$root/.venv/bin/python
 if [ -x "$py" ] && "$py" -c 'import zignsec' >/dev/null 2>&1; then
-  echo "reliability: python fault matrix"
-  (cd bindings-python && "$py" -m pytest -q -p no:cacheprovider tests/test_reliability_faults.py) || status=1
+  play python bash -c 'cd bindings-python && "$0" -m pytest -q -p no:cacheprovider tests/test_reliability_faults.py' "$py"
   langs+=,python
 else
   echo "reliability: python binding not built (.venv with zignsec): skipped"
 fi
 
 if [ -f bindings-node/binding.js ] && ls bindings-node/*.node >/dev/null 2>&1; then
-  echo "reliability: node fault matrix"
-  (cd bindings-node && node --test --test-reporter=dot __test__/reliability_faults.test.mjs) || status=1
+  play node bash -c 'cd bindings-node && node --test --test-reporter=dot __test__/reliability_faults.test.mjs'
   langs+=,node
 else
   echo "reliability: node binding not built: skipped"
@@ -41,14 +47,14 @@ if [ -f bindings-c/tests/reliability_faults.c ] && [ -f include/zignsec.h ] && [
   echo "reliability: C fault matrix"
   jobs=${RELIABILITY_JOBS:-4}
   if scripts/reliability/c_build.sh "$out/reliability_faults" bindings-c/tests/reliability_faults.c; then
-    pids=()
+    shards=()
     for ((i = 0; i < jobs; i++)); do
       ZIGNSEC_MOCK_ONLY=1 scripts/with-mock.sh "$out/reliability_faults" tests/vectors/faults.json \
         "$out/c-shard$i.part" "$i/$jobs" >"$out/c-matrix$i.log" 2>&1 &
-      pids+=($!)
+      shards+=($!)
     done
     for ((i = 0; i < jobs; i++)); do
-      wait "${pids[$i]}" || { status=1; cat "$out/c-matrix$i.log"; }
+      wait "${shards[$i]}" || { status=1; cat "$out/c-matrix$i.log"; }
     done
     python3 - "$out" "$jobs" <<'PY' || status=1
 import json, sys
@@ -66,6 +72,16 @@ PY
 else
   echo "reliability: C binding (or its reliability_faults.c) not built: skipped"
 fi
+
+for ((i = 0; i < ${#pids[@]}; i++)); do
+  if wait "${pids[$i]}"; then
+    echo "reliability: ${names[$i]} fault matrix played"
+  else
+    status=1
+    echo "reliability: ${names[$i]} fault matrix FAILED:"
+  fi
+  cat "$out/${names[$i]}-matrix.log"
+done
 
 python3 scripts/reliability/report.py --require "$langs" --out "$out/RELIABILITY.md" || status=1
 exit $status
