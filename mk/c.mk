@@ -72,10 +72,10 @@ test-c: c-build c-header-check ## C: unit tests, the C suite (static build, then
 	@echo "== C suite statically linked; beside it, the shared library under valgrind (the large corpora and the per-case gateways of auth.json only statically) and examples/c/email_verification.c under valgrind"
 	@set -u; vg=$(C_OUT)/valgrind-suite.log; ex=$(C_OUT)/valgrind-example.log; \
 	  ( ZS_TEST_SKIP=vectors/bad_inputs,vectors/phone_numbers,vectors/auth $(C_MOCK) $(C_VALGRIND) $(C_OUT)/test_zignsec $(ROOT)/tests/vectors >$$vg 2>&1; \
-	    echo "valgrind suite exit $$?" >>$$vg; \
-	    $(C_MOCK) $(C_VALGRIND) $(C_OUT)/email_verification >$$ex 2>&1; echo "valgrind example exit $$?" >>$$ex ) & pid=$$!; \
+	    echo "valgrind suite exit $$?" >>$$vg ) & suite=$$!; \
+	  ( $(C_MOCK) $(C_VALGRIND) $(C_OUT)/email_verification >$$ex 2>&1; echo "valgrind example exit $$?" >>$$ex ) & example=$$!; \
 	  $(C_MOCK) $(C_OUT)/test_zignsec_static $(ROOT)/tests/vectors; static=$$?; \
-	  wait $$pid; echo "== C suite, shared library, under valgrind"; cat $$vg; \
+	  wait $$suite $$example; echo "== C suite, shared library, under valgrind"; cat $$vg; \
 	  echo "== examples/c/email_verification.c, under valgrind"; cat $$ex; \
 	  [ $$static = 0 ] && grep -q '^valgrind suite exit 0$$' $$vg && grep -q '^valgrind example exit 0$$' $$ex
 	@$(MAKE) --no-print-directory test-c-deployment

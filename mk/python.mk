@@ -46,10 +46,16 @@ python-develop: setup-python ## Python: build the native module (debug) into .ve
 test-python: python-develop ## Python: pytest suite against the offline gateway, plus stubtest and mypy
 	cd $(PY_CRATE) && env -u ZIGNSEC_LOG ZIGNSEC_MOCK_BIN=$(PY_MOCK_BIN) ZIGNSEC_VECTORS=$(ROOT)/tests/vectors \
 		$(PY) -m pytest -q -p no:cacheprovider tests --ignore=tests/test_reliability_faults.py
-	cd $(PY_CRATE) && $(PY) -m mypy.stubtest zignsec --allowlist stubtest-allowlist.txt
-	$(PY) -m mypy --strict --no-incremental $(ROOT)/examples/python $(PY_CRATE)/python/zignsec
-	@# The tests' `type: ignore` comments must each still be needed: the stubs reject those calls.
-	cd $(PY_CRATE) && $(PY) -m mypy --no-incremental --warn-unused-ignores tests
+	@# The three type checks at once (each uses one core), each one's output shown as it
+	@# ends. The tests' `type: ignore` comments must each still be needed: the stubs
+	@# reject those calls (--warn-unused-ignores).
+	@mkdir -p $(PY_SCRATCH) && cd $(PY_CRATE) && log=$(PY_SCRATCH)/mypy; \
+	  $(PY) -m mypy --strict --no-incremental $(ROOT)/examples/python $(PY_CRATE)/python/zignsec >$$log-strict.log 2>&1 & strict=$$!; \
+	  $(PY) -m mypy --no-incremental --warn-unused-ignores tests >$$log-tests.log 2>&1 & tests=$$!; \
+	  echo "mypy.stubtest zignsec"; $(PY) -m mypy.stubtest zignsec --allowlist stubtest-allowlist.txt; stub=$$?; \
+	  wait $$strict; rs=$$?; echo "mypy --strict examples/python python/zignsec"; cat $$log-strict.log; \
+	  wait $$tests; rt=$$?; echo "mypy --warn-unused-ignores tests"; cat $$log-tests.log; \
+	  [ $$stub = 0 ] && [ $$rs = 0 ] && [ $$rt = 0 ]
 
 # The install checks: a wheel from `maturin build` installs into a fresh venv and
 # imports, and so does `pip install ./bindings-python` (the PEP 517 path), each running

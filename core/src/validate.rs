@@ -22,7 +22,9 @@ pub const MAX_MESSAGE_PARTS: i64 = 10;
 /// A phone number as an error may show it: masked to its last 2 digits, so a
 /// logged validation error never carries a full number.
 fn describe_phone(value: &str) -> String {
-    describe(&mask_phone(value))
+    // Only the first characters are shown: a huge value is not masked whole.
+    let head: String = value.chars().take(SHOWN_CHARS + 3).collect();
+    describe(&mask_phone(if head.len() < value.len() { &head } else { value }))
 }
 
 /// A URL as an error may show it: scheme and host only (paths and queries may
@@ -37,8 +39,11 @@ fn describe_url(value: &str) -> String {
     }
 }
 
+/// How many characters of a bad value an error shows.
+const SHOWN_CHARS: usize = 40;
+
 fn describe(value: &str) -> String {
-    let shown: String = value.chars().take(40).collect();
+    let shown: String = value.chars().take(SHOWN_CHARS).collect();
     if shown.len() < value.len() {
         format!("{shown:?}…")
     } else {
@@ -147,7 +152,11 @@ pub fn is_loopback(url: &Url) -> bool {
 pub fn callback_url(field: &str, value: &str) -> Result<Url> {
     let bad = |why: &str| Error::validation(field, format!("{why}, got {}", describe_url(value)));
     if value.len() > MAX_URL_BYTES {
-        return Err(bad(&format!("must be at most {MAX_URL_BYTES} bytes")));
+        // Not parsed: its length is all the error needs.
+        return Err(Error::validation(
+            field,
+            format!("must be at most {MAX_URL_BYTES} bytes, got {} bytes", value.len()),
+        ));
     }
     if value.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Err(bad("must not contain spaces or control characters"));
@@ -361,6 +370,20 @@ pub fn mask_phone(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_huge_value_is_shown_as_a_short_one_would_be() {
+        for value in ["+4670123456789012345678901234567890123456789012", "+46abc"] {
+            let long = format!("{value}{}", "7".repeat(100_000));
+            for v in [value, long.as_str()] {
+                assert_eq!(describe_phone(v), describe(&mask_phone(v)));
+            }
+        }
+        let e = callback_url("webhook", &format!("https://h/{}", "a".repeat(MAX_URL_BYTES)))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(&format!("got {} bytes", MAX_URL_BYTES + 10)), "{e}");
+    }
 
     #[test]
     fn rules() {
