@@ -348,7 +348,9 @@ where
         client,
         slot,
     } = ctx;
-    // The call runs on this thread: its flag can live on this stack.
+    // The call runs on this thread, polled as soon as it is made (the interruption
+    // check is asked only while it waits): its flag can live on this stack and be set
+    // when the call is made, with no wrapper around the call's future.
     let started = AtomicBool::new(false);
     let call_started = &started;
     // Not inside Python while the call runs.
@@ -356,11 +358,8 @@ where
     let (outcome, _entry) = lifecycle::detach(py, move || {
         client.block_on_interruptible(
             move |c| {
-                let fut = make(c);
-                async move {
-                    call_started.store(true, Ordering::SeqCst);
-                    fut.await
-                }
+                call_started.store(true, Ordering::SeqCst);
+                make(c)
             },
             Duration::from_millis(100),
             || {

@@ -179,7 +179,7 @@ impl From<zignsec::SmsSession> for SmsSession {
     fn from(s: zignsec::SmsSession) -> Self {
         SmsSession {
             is_final: s.status.is_final(),
-            status: s.status.to_string(),
+            status: s.status.as_str().to_owned(),
             id: s.id,
         }
     }
@@ -205,7 +205,7 @@ impl From<zignsec::PhoneSession> for PhoneSession {
     fn from(s: zignsec::PhoneSession) -> Self {
         PhoneSession {
             is_final: s.status.is_final(),
-            status: s.status.to_string(),
+            status: s.status.as_str().to_owned(),
             id: s.id,
             redirect_url: s.redirect_url,
         }
@@ -232,7 +232,7 @@ impl From<zignsec::EmailSession> for EmailSession {
     fn from(s: zignsec::EmailSession) -> Self {
         EmailSession {
             is_final: s.status.is_final(),
-            status: s.status.to_string(),
+            status: s.status.as_str().to_owned(),
             id: s.id,
             redirect_url: s.redirect_url,
         }
@@ -384,7 +384,7 @@ impl From<zignsec::SmsSessionDetails> for SmsSessionDetails {
     fn from(d: zignsec::SmsSessionDetails) -> Self {
         SmsSessionDetails {
             is_final: d.status.is_final(),
-            status: d.status.to_string(),
+            status: d.status.as_str().to_owned(),
             id: d.id,
             number_of_message_parts: d.number_of_message_parts,
             request: d.request.into(),
@@ -421,7 +421,7 @@ impl From<zignsec::PhoneSessionDetails> for PhoneSessionDetails {
     fn from(d: zignsec::PhoneSessionDetails) -> Self {
         PhoneSessionDetails {
             is_final: d.status.is_final(),
-            status: d.status.to_string(),
+            status: d.status.as_str().to_owned(),
             id: d.id,
             phone_number: d.phone_number,
             request: d.request.into(),
@@ -457,7 +457,7 @@ impl From<zignsec::EmailSessionDetails> for EmailSessionDetails {
     fn from(d: zignsec::EmailSessionDetails) -> Self {
         EmailSessionDetails {
             is_final: d.status.is_final(),
-            status: d.status.to_string(),
+            status: d.status.as_str().to_owned(),
             id: d.id,
             email_address: d.email_address,
             request: d.request.into(),

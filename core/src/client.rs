@@ -287,7 +287,9 @@ impl AsyncClient {
             secrets: &self.inner.settings.secrets,
             private,
         };
-        let target = format!("{}{path}", self.inner.base.path().trim_end_matches('/'));
+        // `concat`, not `format!`: one exact allocation, no formatting machinery (this
+        // runs on every call).
+        let target = [self.inner.base.path().trim_end_matches('/'), path].concat();
         let started = Instant::now();
         let mut attempts = 0u32;
         // Whether any attempt so far may have reached the gateway (sends only retry
@@ -534,7 +536,7 @@ impl AsyncClient {
         deadline: Instant,
     ) -> Result<T> {
         let id = validate::session_id(session_id)?;
-        let path = format!("{SESSION_PATH}{id}");
+        let path = [SESSION_PATH, &id].concat();
         self.execute(Call {
             kind: CallKind::Read,
             method: Method::GET,

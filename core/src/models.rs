@@ -2,6 +2,20 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Reads a status from the JSON text without copying it first (a known status needs
+/// no allocation; an unknown one is copied once, by `parse`).
+struct StatusText<F>(F);
+
+impl<'de, T, F: FnOnce(&str) -> T> serde::de::Visitor<'de> for StatusText<F> {
+    type Value = T;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a status string")
+    }
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
+        Ok((self.0)(text))
+    }
+}
+
 macro_rules! status_enum {
     (
         $(#[$meta:meta])* $name:ident {
@@ -60,8 +74,7 @@ macro_rules! status_enum {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let text = String::deserialize(d)?;
-                Ok($name::parse(&text))
+                d.deserialize_str(StatusText(|text: &str| $name::parse(text)))
             }
         }
     };

@@ -24,7 +24,11 @@ pub const MAX_MESSAGE_PARTS: i64 = 10;
 fn describe_phone(value: &str) -> String {
     // Only the first characters are shown: a huge value is not masked whole.
     let head: String = value.chars().take(SHOWN_CHARS + 3).collect();
-    describe(&mask_phone(if head.len() < value.len() { &head } else { value }))
+    describe(&mask_phone(if head.len() < value.len() {
+        &head
+    } else {
+        value
+    }))
 }
 
 /// A URL as an error may show it: scheme and host only (paths and queries may
@@ -155,7 +159,10 @@ pub fn callback_url(field: &str, value: &str) -> Result<Url> {
         // Not parsed: its length is all the error needs.
         return Err(Error::validation(
             field,
-            format!("must be at most {MAX_URL_BYTES} bytes, got {} bytes", value.len()),
+            format!(
+                "must be at most {MAX_URL_BYTES} bytes, got {} bytes",
+                value.len()
+            ),
         ));
     }
     if value.chars().any(|c| c.is_control() || c.is_whitespace()) {
@@ -379,10 +386,16 @@ mod tests {
                 assert_eq!(describe_phone(v), describe(&mask_phone(v)));
             }
         }
-        let e = callback_url("webhook", &format!("https://h/{}", "a".repeat(MAX_URL_BYTES)))
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains(&format!("got {} bytes", MAX_URL_BYTES + 10)), "{e}");
+        let e = callback_url(
+            "webhook",
+            &format!("https://h/{}", "a".repeat(MAX_URL_BYTES)),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains(&format!("got {} bytes", MAX_URL_BYTES + 10)),
+            "{e}"
+        );
     }
 
     #[test]
