@@ -905,12 +905,14 @@ CAUSES = {
     "c-core": "the C binding's own work per call: every string of the details copied into a C string of its own "
     "(one allocation each, freed by `zs_*_free`), the arguments checked (NULL, UTF-8, struct version) and the "
     "panic boundary; a difference within the rounds' spread is noise",
-    "py-core": "the binding's own work per call: callgrind ~21.0k instructions per call against the core's "
-    "~16.9k (pyo3's trampoline and argument checks, the GIL released and taken back around the call, the "
-    "result's frozen objects built and the previous result's freed, the interpreter's loop); the wall ratio "
-    "was 1.06–1.07× in the runs of 22:52 and 23:20 and moves with the machine's speed; in the "
-    "Python build serde_json keeps maps in document order (`preserve_order`, for `to_dict`/`repr`), which "
-    "makes the same JSON dearer to build when `raw` or `to_dict` is read (not on a plain call)",
+    "py-core": "the binding's own work per call, ~4.2k instructions on top of the core's (callgrind, 1000 "
+    "against 3000 calls, 2026-12-02: ~19.7k per call against the core's ~15.5k; the core's own part is the "
+    "same in both): the result's frozen object built, its `id` read and the previous result freed ~1.7k; "
+    "the arguments ~0.7k (under abi3-py39 a method gets a tuple, not a vector call, and a `str` is copied "
+    "out through a `bytes` object); the GIL released and taken back ~0.4k; the interpreter's loop and call "
+    "~0.6k; the call's setup (the logger's level check, the client's slot) ~0.3k. The wall ratio moves "
+    "with this VM's speed more than with the code: 1.06×, 1.07×, 1.18× and 1.14× in the last four `make bench` "
+    "runs (2026-12-01 22:52 to 2026-12-02 02:09)",
     "conns:Rust/core": "a second connection is opened only when the pool's checkout finds none idle; calls run on "
     "the calling thread, so that means the gateway closed the first (look for `api_connections` in the gateway's "
     "stats of that run)",
