@@ -26,7 +26,7 @@ test-reliability: $(REL_BINDING_BUILDS) ## Fault matrix in every built language,
 reliability-report: ## Refresh docs/RELIABILITY.md from the results already in target/reliability/ (run test-reliability first)
 	python3 scripts/reliability/report.py
 
-test-secrets: ## The API key never appears in any output (core suite, quickstart, each built binding's probe) with ZIGNSEC_LOG=debug
+test-secrets: ## The API key and one-time codes never appear in any output (core suite, quickstart, each built binding's probe) with ZIGNSEC_LOG=debug
 	scripts/reliability/secrets_check.sh
 
 test-stress: ## 16 threads x STRESS_CALLS (5000) get_sms_session on one client: 0 errors, pooled connections, flat RSS

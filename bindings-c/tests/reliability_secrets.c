@@ -52,6 +52,38 @@ int main(void) {
     char *id = strdup(s->id);
     zs_sms_session_free(s);
 
+    /* One-time codes: returned, logged or put in an error nowhere (secrets_check.sh reads
+     * every code the gateway sent and searches all output for it). 8 digits, so that no
+     * other number in the output is taken for one. */
+    static const char otp_secret[] = "secrets-probe-otp-secret-0123456789abcdef";
+    ZsOtpOptions otp_opts = ZS_OTP_OPTIONS_INIT;
+    otp_opts.digits = 8;
+    ZsOtp *otp = NULL;
+    if ((code = zs_otp_new(otp_secret, sizeof otp_secret - 1, &otp_opts, &otp, &err)) != ZS_OK) {
+        show_err("otp_new", code, err);
+        return 1;
+    }
+    ZsSendOtpParams otp_send = ZS_SEND_OTP_PARAMS_INIT;
+    otp_send.otp = otp;
+    otp_send.to = "+46701234567";
+    otp_send.from = "ZignSec";
+    otp_send.message_template = "Your sign-in code: {code}";
+    ZsOtpSend *sent = NULL;
+    if ((code = zs_send_otp(client, &otp_send, &sent, &err)) != ZS_OK) {
+        show_err("send_otp", code, err);
+        return 1;
+    }
+    printf("otp_send session=%s status=%s challenge=%s\n", sent->session.id, sent->session.status, sent->challenge);
+    ZsOtpCheck *check = NULL;
+    if ((code = zs_otp_check(otp, sent->challenge, "11111111", "+46701234567", &check, &err)) == ZS_OK) {
+        printf("otp_wrong ok=%d reason=%d attempts_left=%u challenge=%s\n", (int)check->ok, (int)check->reason,
+               check->attempts_left, check->challenge);
+        zs_otp_check_free(check);
+    } else {
+        show_err("otp_wrong", code, err);
+    }
+    zs_otp_send_free(sent);
+
     const char *faults[] = {
         "{\"method\":\"GET\",\"status\":500,\"count\":5}",
         "{\"method\":\"POST\",\"status\":401,\"body\":\"{\\\"errors\\\":[{\\\"code\\\":\\\"unauthorized\\\",\\\"description\\\":\\\"bad key\\\"}]}\"}",
@@ -76,7 +108,13 @@ int main(void) {
         code = zs_send_sms(client, &sms, &s, &err);
         if (code != ZS_OK) show_err(label, code, err);
         zs_sms_session_free(s);
+        snprintf(label, sizeof label, "fault%zu.send_otp", i);
+        sent = NULL;
+        code = zs_send_otp(client, &otp_send, &sent, &err);
+        if (code != ZS_OK) show_err(label, code, err);
+        zs_otp_send_free(sent);
     }
+    zs_otp_free(otp);
     http_resp r;
     http_call("DELETE", "/_mock/faults", NULL, NULL, 0, &r);
     http_resp_free(&r);

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The API key never shows up in any output. Starts zignsec-mock with a canary key,
+# The API key and one-time codes never show up in any output. Starts zignsec-mock with a canary key,
 # exports it as ZIGNSEC_API_KEY with ZIGNSEC_LOG=debug, runs (capturing ALL stdout and
 # stderr): the core's whole test suite with --nocapture (the fault matrix prints the
 # Debug/Display of every client, builder and error it meets), the Rust quickstart
 # against the canary mock, and each binding's probe when that binding is built
 # (scripts/reliability/secrets_probe.{py,mjs}, bindings-c/tests/reliability_secrets.c).
-# Fails on any sighting of the key (or of its distinctive middle) in any of it.
+# Fails on any sighting of the key (or of its distinctive middle) in any of it, or of
+# any one-time code the probes' send_otp calls made the gateway send (read from the
+# gateway's records afterwards; the SDK never returns, logs or puts a code in an error).
 #
 # Usage: scripts/reliability/secrets_check.sh   (from make test-secrets)
 set -euo pipefail
@@ -31,13 +33,34 @@ scan() { # scan FILE...: print every line holding the needle, masked; 1 if any
   return $hit
 }
 
+scan_codes() { # scan_codes CODES FILE...: print every line holding a code as a word, masked; 1 if any
+  local list=$1 hit=0 f code
+  shift
+  while read -r code; do
+    [ -n "$code" ] || continue
+    for f in "$@"; do
+      if grep -n -w -F -e "$code" "$f" >/dev/null 2>&1; then
+        hit=1
+        grep -n -w -F -e "$code" "$f" | head -n 5 | sed "s/$code/<CODE>/g; s|^|  $(basename "$f"):|" >&2
+      fi
+    done
+  done <"$list"
+  return $hit
+}
+
 # The scanner must see a planted key, or the check below proves nothing.
 printf 'planted %s\n' "$canary" >"$out/selftest.log"
 if scan "$out/selftest.log" 2>/dev/null; then
   echo "secrets_check: the scanner does not see a planted key" >&2
   exit 1
 fi
-rm -f "$out/selftest.log"
+printf '39517264\n' >"$out/selftest.list"
+printf 'sent 39517264 as a word\n' >"$out/selftest.log"
+if scan_codes "$out/selftest.list" "$out/selftest.log" 2>/dev/null; then
+  echo "secrets_check: the scanner does not see a planted one-time code" >&2
+  exit 1
+fi
+rm -f "$out/selftest.log" "$out/selftest.list"
 
 cargo build -q -p zignsec-mock
 "$tdir/debug/zignsec-mock" --port 0 --api-key "$canary" --sms-delivery-ms 100 >"$out/mock.log" 2>&1 &
@@ -54,6 +77,7 @@ done
 export ZIGNSEC_API_KEY=$canary ZIGNSEC_BASE_URL=$url ZIGNSEC_MOCK_URL=$url ZIGNSEC_LOG=debug
 export ZIGNSEC_MOCK_ONLY=1 RUST_BACKTRACE=1
 status=0
+probes_ran=0
 run() { # run [--lenient] NAME CMD...: capture everything; a failing command fails the check
   local lenient=
   if [ "$1" = --lenient ]; then lenient=1; shift; fi
@@ -61,6 +85,7 @@ run() { # run [--lenient] NAME CMD...: capture everything; a failing command fai
   local t0=$SECONDS
   if "$@" >"$out/$name.log" 2>&1; then
     echo "secrets_check: $name ran ($((SECONDS - t0)) s, $(wc -l <"$out/$name.log") lines captured)"
+    case $name in python | node | c) probes_ran=$((probes_ran + 1)) ;; esac
   elif [ -n "$lenient" ]; then
     # Its pass/fail is test-core's business; here only its output matters.
     echo "secrets_check: $name had failing tests (make test-core reports them); its output is still scanned" >&2
@@ -113,6 +138,29 @@ if ! grep -q . "$out/rust-quickstart.log"; then
   echo "secrets_check: the quickstart printed nothing" >&2; status=1
 fi
 
+# Every one-time code the canary gateway sent (the probes' `send_otp`s, template
+# "Your sign-in code: {code}"), read from its records: the SDK never returns, logs or
+# puts a code in an error, so no captured line may hold one (as a whole word; the codes
+# have 8 digits, so no other number is taken for one).
+python3 - "$url" >"$out/otp-codes.list" <<'PY'
+import json, re, sys, urllib.request
+url = sys.argv[1]
+def get(path):
+    with urllib.request.urlopen(url + path, timeout=10) as r:
+        return json.load(r)
+for s in get("/_mock/sessions")["sessions"]:
+    if s["kind"] == "sms":
+        message = get(f"/_mock/sessions/{s['id']}")["request"]["metadata"]["message"]
+        hit = re.fullmatch(r"Your sign-in code: (\d{8})", message)
+        if hit:
+            print(hit.group(1))
+PY
+codes=$(sort -u "$out/otp-codes.list" | wc -l)
+if [ "$codes" -lt "$probes_ran" ]; then
+  echo "secrets_check: only $codes one-time code(s) sent for $probes_ran probe(s): a probe did not send one" >&2
+  status=1
+fi
+
 kill $mock_pid 2>/dev/null || true
 wait $mock_pid 2>/dev/null || true
 trap - EXIT
@@ -126,5 +174,9 @@ if ! scan "${files[@]}"; then
   echo "secrets_check: FAIL: the API key appeared in the output above (masked as <KEY>)" >&2
   exit 1
 fi
+if ! scan_codes "$out/otp-codes.list" "${files[@]}"; then
+  echo "secrets_check: FAIL: a one-time code appeared in the output above (masked as <CODE>)" >&2
+  exit 1
+fi
 [ $status -eq 0 ] || { echo "secrets_check: FAIL: a run failed" >&2; exit 1; }
-echo "secrets_check: ok: key never seen in $(cat "${logs[@]}" | wc -l) lines of output from ${#logs[@]} runs"
+echo "secrets_check: ok: key and $codes one-time code(s) never seen in $(cat "${logs[@]}" | wc -l) lines of output from ${#logs[@]} runs"

@@ -52,6 +52,22 @@ show('sms', sms)
 show('details', await client.waitSmsSession(sms.id, { timeoutMs: 5000, pollIntervalMs: 50 }))
 show('phone', await client.startPhoneVerification({ phoneNumber: '+46703339954' }))
 
+// One-time codes: returned, logged or put in an error nowhere (the code reaches only the
+// phone; secrets_check.sh reads every code the gateway sent and searches all output for
+// it). The code for the right-code check comes from the gateway's record, never printed.
+const otp = new z.Otp({ secret: 'secrets-probe-otp-secret-0123456789abcdef', digits: 8 })
+show('otp', otp)
+const otpSent = await client.sendOtp({
+  to: '+46701234567', from: 'ZignSec', otp, template: 'Your sign-in code: {code}',
+})
+show('otp_send', otpSent)
+const record = await (await fetch(`${MOCK}/_mock/sessions/${otpSent.session.id}`)).json()
+const otpCode = record.request.metadata.message.replace(/\D/g, '')
+const wrong = otpCode === '11111111' ? '22222222' : '11111111'
+show('otp_wrong', otp.check(otpSent.challenge, wrong, '+46701234567'))
+show('otp_right', otp.check(otpSent.challenge, otpCode, '+46701234567'))
+show('otp_reused', otp.check(otpSent.challenge, otpCode, '+46705550000'))
+
 const faults = [
   { method: 'GET', status: 500, count: 5 },
   { method: 'POST', status: 401, body: '{"errors":[{"code":"unauthorized","description":"bad key"}]}' },
@@ -66,6 +82,9 @@ for (const [i, fault] of faults.entries()) {
   await expectError(`fault${i}.read`, () => client.getSmsSession(sms.id))
   await expectError(`fault${i}.send`, () =>
     client.sendSms({ to: '+46701234567', from: 'ZignSec', message: 'Your code is 12345' }),
+  )
+  await expectError(`fault${i}.send_otp`, () =>
+    client.sendOtp({ to: '+46701234567', from: 'ZignSec', otp, template: 'Your sign-in code: {code}' }),
   )
 }
 await control('DELETE', '/_mock/faults')

@@ -26,6 +26,14 @@ def control(method: str, path: str, body: object = None) -> None:
     urllib.request.urlopen(req, timeout=10).read()
 
 
+def sent_code(session_id: str) -> str:
+    """The one-time code as the phone got it (the gateway's record of the SMS), never
+    printed: secrets_check.sh reads every code the gateway sent and searches all output."""
+    with urllib.request.urlopen(f"{MOCK}/_mock/sessions/{session_id}", timeout=10) as r:
+        message = json.load(r)["request"]["metadata"]["message"]
+    return "".join(c for c in message if c.isdigit())
+
+
 def show(label: str, obj: object) -> None:
     print(f"{label}: str={obj!s} repr={obj!r}")
     for attr in ("__dict__", "args"):
@@ -51,6 +59,18 @@ show("sms", sms)
 show("details", client.wait_sms_session(sms.id, timeout=5, poll_interval=0.05))
 show("phone", client.start_phone_verification("+46703339954"))
 
+# One-time codes: returned, logged or put in an error nowhere (the code reaches only the
+# phone). 8 digits, so that no other number in the output is taken for one.
+OTP_TEMPLATE = "Your sign-in code: {code}"
+otp = zignsec.Otp("secrets-probe-otp-secret-0123456789abcdef", digits=8)
+otp_sent = client.send_otp("+46701234567", "ZignSec", otp, template=OTP_TEMPLATE)
+show("otp_send", otp_sent)
+otp_code = sent_code(otp_sent.session.id)
+wrong = "11111111" if otp_code != "11111111" else "22222222"
+show("otp_wrong", otp.check(otp_sent.challenge, wrong, "+46701234567"))
+show("otp_right", otp.check(otp_sent.challenge, otp_code, "+46701234567"))
+show("otp_reused", otp.check(otp_sent.challenge, otp_code, "+46705550000"))
+
 faults = [
     {"method": "GET", "status": 500, "count": 5},
     {"method": "POST", "status": 401, "body": '{"errors":[{"code":"unauthorized","description":"bad key"}]}'},
@@ -64,6 +84,7 @@ for i, fault in enumerate(faults):
     control("POST", "/_mock/faults", fault)
     expect_error(f"fault{i}.read", lambda: client.get_sms_session(sms.id))
     expect_error(f"fault{i}.send", lambda: client.send_sms("+46701234567", "Your code is 12345", from_="ZignSec"))
+    expect_error(f"fault{i}.send_otp", lambda: client.send_otp("+46701234567", "ZignSec", otp, template=OTP_TEMPLATE))
 control("DELETE", "/_mock/faults")
 
 # A wrong key that holds the canary: the 401 must not echo it.
