@@ -26,7 +26,7 @@ SETUP_TARGETS += setup-python
 TEST_TARGETS += test-python
 DEMO_TARGETS += demo-python
 
-.PHONY: setup-python python-develop test-python test-python-install test-python-wheel demo-python
+.PHONY: setup-python python-develop test-python test-python-types test-python-install test-python-wheel demo-python
 
 setup-python: $(PY_TOOLS_STAMP) ## Python: create .venv with maturin, pytest and mypy
 
@@ -46,12 +46,16 @@ python-develop: setup-python ## Python: build the native module (debug) into .ve
 test-python: python-develop ## Python: pytest suite against the offline gateway, plus stubtest and mypy
 	cd $(PY_CRATE) && env -u ZIGNSEC_LOG ZIGNSEC_MOCK_BIN=$(PY_MOCK_BIN) ZIGNSEC_VECTORS=$(ROOT)/tests/vectors \
 		$(PY) -m pytest -q -p no:cacheprovider tests --ignore=tests/test_reliability_faults.py
+	@$(MAKE) --no-print-directory test-python-types
+
+test-python-types: setup-python ## Python (after python-develop): stubtest of the native module, mypy --strict on the package and examples, mypy on the tests
 	@# The three type checks at once (each uses one core), each one's output shown as it
-	@# ends. The tests' `type: ignore` comments must each still be needed: the stubs
-	@# reject those calls (--warn-unused-ignores).
+	@# ends, each with a cache directory of its own (mypy's cache is an sqlite database
+	@# that one run locks). The tests' `type: ignore` comments must each still be needed:
+	@# the stubs reject those calls (--warn-unused-ignores).
 	@mkdir -p $(PY_SCRATCH) && cd $(PY_CRATE) && log=$(PY_SCRATCH)/mypy; \
-	  $(PY) -m mypy --strict --no-incremental $(ROOT)/examples/python $(PY_CRATE)/python/zignsec >$$log-strict.log 2>&1 & strict=$$!; \
-	  $(PY) -m mypy --no-incremental --warn-unused-ignores tests >$$log-tests.log 2>&1 & tests=$$!; \
+	  $(PY) -m mypy --strict --no-incremental --cache-dir $$log-strict.cache $(ROOT)/examples/python $(PY_CRATE)/python/zignsec >$$log-strict.log 2>&1 & strict=$$!; \
+	  $(PY) -m mypy --no-incremental --cache-dir $$log-tests.cache --warn-unused-ignores tests >$$log-tests.log 2>&1 & tests=$$!; \
 	  echo "mypy.stubtest zignsec"; $(PY) -m mypy.stubtest zignsec --allowlist stubtest-allowlist.txt; stub=$$?; \
 	  wait $$strict; rs=$$?; echo "mypy --strict examples/python python/zignsec"; cat $$log-strict.log; \
 	  wait $$tests; rt=$$?; echo "mypy --warn-unused-ignores tests"; cat $$log-tests.log; \
