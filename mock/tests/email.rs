@@ -425,12 +425,7 @@ fn forced_statuses_and_webhooks_for_email_sessions() {
             ("session_finished".into(), "accepted".into()),
         ]
     );
-    // The gateway records a delivery once the receiver has answered, which can be
-    // after the receiver saw the request.
-    let d = wait_for(Duration::from_secs(5), || {
-        let d = state(&base, &id)["webhook_deliveries"].clone();
-        (d.as_array().map_or(0, Vec::len) >= 3).then_some(d)
-    });
+    let d = deliveries(&base, &id, 3, Duration::from_secs(5));
     assert_eq!(d[2]["event"], "session_finished");
     assert_eq!(d[2]["event_status"], "accepted");
 }

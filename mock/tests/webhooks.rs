@@ -52,14 +52,7 @@ fn sms_status_changes_are_posted_signed_and_in_order() {
             ("session_finished".to_string(), "delivered".to_string())
         ]
     );
-    // Recorded once the receiver has answered, which can be after it saw the request.
-    let deliveries = wait_for(Duration::from_secs(5), || {
-        let d = state(&base, &id)["webhook_deliveries"]
-            .as_array()
-            .unwrap()
-            .clone();
-        (d.len() >= 2).then_some(d)
-    });
+    let deliveries = deliveries(&base, &id, 2, Duration::from_secs(5));
     assert_eq!(deliveries.len(), 2);
     assert_eq!(deliveries[0]["status"], 200);
     assert_eq!(deliveries[0]["delivered"], true);
@@ -77,11 +70,7 @@ fn failed_deliveries_are_retried_and_each_attempt_recorded() {
     );
     let r = post_form(&base, &format!("/2fa-ui/2fa/phone/{id}/cancel"), "");
     assert_eq!(r.status, 303);
-    let deliveries = wait_for(Duration::from_secs(5), || {
-        let s = state(&base, &id);
-        let d = s["webhook_deliveries"].as_array().unwrap().clone();
-        (d.len() >= 3).then_some(d)
-    });
+    let deliveries = deliveries(&base, &id, 3, Duration::from_secs(5));
     let codes: Vec<u64> = deliveries
         .iter()
         .map(|d| d["status"].as_u64().unwrap())
@@ -122,15 +111,7 @@ fn unreachable_webhooks_record_errors_and_give_up() {
     let mut body = sms_body("+46701234567");
     body["webhook"] = json!(format!("http://127.0.0.1:{port}/h"));
     let id = new_sms(&base, &body);
-    let id2 = id.clone();
-    let base2 = base.clone();
-    let deliveries = wait_for(Duration::from_secs(10), move || {
-        let d = state(&base2, &id2)["webhook_deliveries"]
-            .as_array()
-            .unwrap()
-            .clone();
-        (d.len() >= 8).then_some(d)
-    });
+    let deliveries = deliveries(&base, &id, 8, Duration::from_secs(10));
     assert!(deliveries
         .iter()
         .all(|d| d["error"].is_string() && d["status"].is_null()));
@@ -148,13 +129,7 @@ fn non_loopback_webhooks_are_only_recorded() {
     let mut body = sms_body("+46701234567");
     body["webhook"] = json!("https://webhook.site/zignsec");
     let id = new_sms(&base, &body);
-    let d = wait_for(Duration::from_secs(5), || {
-        let d = state(&base, &id)["webhook_deliveries"]
-            .as_array()
-            .unwrap()
-            .clone();
-        (d.len() >= 2).then_some(d)
-    });
+    let d = deliveries(&base, &id, 2, Duration::from_secs(5));
     assert_eq!(d[0]["url"], "https://webhook.site/zignsec");
     assert_eq!(d[0]["delivered"], false);
     assert!(d[0]["error"].as_str().unwrap().contains("loopback"));

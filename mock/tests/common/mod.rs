@@ -194,6 +194,19 @@ pub fn state(base: &str, id: &str) -> Value {
     r.json()
 }
 
+/// The gateway's delivery records for session `id` once it holds at least `n` (it
+/// records a delivery when the receiver has answered, which can be after the receiver
+/// saw the request).
+pub fn deliveries(base: &str, id: &str, n: usize, timeout: Duration) -> Vec<Value> {
+    wait_for(timeout, || {
+        let d = state(base, id)["webhook_deliveries"]
+            .as_array()
+            .expect("webhook_deliveries is a list")
+            .clone();
+        (d.len() >= n).then_some(d)
+    })
+}
+
 pub const SMS_PATH: &str = "/core/api/sessions/two_factor_auth/sms";
 pub const PHONE_PATH: &str = "/core/api/sessions/two_factor_auth/phone";
 pub const EMAIL_PATH: &str = "/core/api/sessions/two_factor_auth/email";
