@@ -22,28 +22,32 @@ rm -rf "$out" && mkdir -p "$out"
 canary="zs_live_LEAK""CANARY_9f8e7d"
 needle="LEAK""CANARY_9f8e7d"
 
-scan() { # scan FILE...: print every line holding the needle, masked; 1 if any
-  local hit=0 f
+sightings() { # sightings MASK GREP-OPTION... -- NEEDLE FILE...: print every line holding
+  # NEEDLE (by grep -F and the options), NEEDLE shown as MASK; 1 if any
+  local mask=$1 opts=() hit=0 f
+  shift
+  while [ "$1" != -- ]; do opts+=("$1"); shift; done
+  local text=$2
+  shift 2
   for f in "$@"; do
-    if grep -n -F -e "$needle" "$f" >/dev/null 2>&1; then
+    if grep -q -F "${opts[@]}" -e "$text" "$f" 2>/dev/null; then
       hit=1
-      grep -n -F -e "$needle" "$f" | head -n 5 | sed "s/$needle/<KEY>/g; s|^|  $(basename "$f"):|" >&2
+      grep -n -F "${opts[@]}" -e "$text" "$f" | head -n 5 | sed "s/$text/$mask/g; s|^|  $(basename "$f"):|" >&2
     fi
   done
   return $hit
 }
 
-scan_codes() { # scan_codes CODES FILE...: print every line holding a code as a word, masked; 1 if any
-  local list=$1 hit=0 f code
+scan() { # scan FILE...: every line holding the key's distinctive middle; 1 if any
+  sightings '<KEY>' -- "$needle" "$@"
+}
+
+scan_codes() { # scan_codes CODES FILE...: every line holding one of the codes as a word; 1 if any
+  local list=$1 hit=0 code
   shift
   while read -r code; do
     [ -n "$code" ] || continue
-    for f in "$@"; do
-      if grep -n -w -F -e "$code" "$f" >/dev/null 2>&1; then
-        hit=1
-        grep -n -w -F -e "$code" "$f" | head -n 5 | sed "s/$code/<CODE>/g; s|^|  $(basename "$f"):|" >&2
-      fi
-    done
+    sightings '<CODE>' -w -- "$code" "$@" || hit=1
   done <"$list"
   return $hit
 }
