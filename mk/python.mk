@@ -1,4 +1,4 @@
-# Python binding (bindings-python/: pyo3 0.30 + maturin, abi3 wheel for CPython >= 3.9).
+# Python binding (bindings-python/: pyo3 0.30 + maturin, abi3 wheel for CPython >= 3.10).
 # Everything runs from $(ROOT)/.venv, which setup-python creates.
 
 PY_VENV := $(ROOT)/.venv
@@ -10,8 +10,10 @@ PY_WHEEL_DIR := $(TARGET_DIR)/python-wheels
 PY_SCRATCH := $(TARGET_DIR)/python-scratch
 # Other CPythons the abi3 wheel is smoke-tested on when present (pyenv on this kind of
 # machine: the oldest supported and the newest).
-PY_ABI3_PYTHONS ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.9*/bin/python3)) \
+PY_ABI3_PYTHONS ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python3)) \
 	$(lastword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3))
+# A CPython older than the wheel's floor, when present: pip must refuse the wheel.
+PY_TOO_OLD_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.9*/bin/python3))
 # Major versions pinned: a new major of a tool is an explicit change here.
 PY_TOOLS := 'maturin>=1.16,<2' 'pytest>=9,<10' 'mypy>=2,<3' 'gunicorn>=23,<24'
 # The web frameworks the webhook helpers are tested against (httpx2 or httpx: Starlette's
@@ -76,13 +78,21 @@ test-python-install test-python-wheel:
 	cd $(PY_CRATE) && $(PY_VENV)/bin/maturin build -q --profile $(PY_PROFILE) -m Cargo.toml -o $(PY_WHEEL_DIR)/$(PY_PROFILE)
 	python3 -m venv $(PY_SCRATCH)/$(PY_PROFILE)/wheel-venv
 	$(PY_SCRATCH)/$(PY_PROFILE)/wheel-venv/bin/pip install -q --disable-pip-version-check \
-		$(PY_WHEEL_DIR)/$(PY_PROFILE)/zignsec-*-cp39-abi3-*.whl
+		$(PY_WHEEL_DIR)/$(PY_PROFILE)/zignsec-*-cp310-abi3-*.whl
 	cd $(PY_SCRATCH)/$(PY_PROFILE) && wheel-venv/bin/python $(PY_CRATE)/tests/smoke.py
 	@set -e; for py in $(PY_ABI3_PYTHONS); do \
 		dir=$(PY_SCRATCH)/$(PY_PROFILE)/abi3-$$($$py -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
 		$$py -m venv $$dir && $$dir/bin/pip install -q --disable-pip-version-check \
-			$(PY_WHEEL_DIR)/$(PY_PROFILE)/zignsec-*-cp39-abi3-*.whl; \
+			$(PY_WHEEL_DIR)/$(PY_PROFILE)/zignsec-*-cp310-abi3-*.whl; \
 		(cd $(PY_SCRATCH)/$(PY_PROFILE) && $$dir/bin/python $(PY_CRATE)/tests/smoke.py); \
+	done
+	@set -e; for py in $(PY_TOO_OLD_PYTHON); do \
+		dir=$(PY_SCRATCH)/$(PY_PROFILE)/too-old; $$py -m venv $$dir; \
+		if $$dir/bin/pip install -q --disable-pip-version-check --no-index \
+			$(PY_WHEEL_DIR)/$(PY_PROFILE)/zignsec-*-cp310-abi3-*.whl 2>$$dir/pip.err; then \
+			echo "the cp310-abi3 wheel installed on $$($$py -V)" >&2; exit 1; fi; \
+		grep -q "is not a supported wheel" $$dir/pip.err || { cat $$dir/pip.err >&2; exit 1; }; \
+		echo "$$($$py -V): pip refuses the cp310-abi3 wheel, as it should"; \
 	done
 	python3 -m venv $(PY_SCRATCH)/$(PY_PROFILE)/pip-venv
 	MATURIN_PEP517_ARGS="--profile $(PY_PROFILE)" $(PY_SCRATCH)/$(PY_PROFILE)/pip-venv/bin/pip install -q \

@@ -2,6 +2,8 @@
 //! `From` the core's type; `to_dict()` and `__repr__` come from one serialisation
 //! (serde → JSON → Python). Statuses are plain strings; `is_final` comes from the core.
 
+use std::borrow::Cow;
+
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use pyo3::IntoPyObjectExt;
@@ -169,7 +171,7 @@ pub struct SmsSession {
     /// The session id (a UUID).
     id: String,
     /// The status as the gateway spells it (usually ``"pending"``).
-    status: String,
+    status: Cow<'static, str>,
     /// Whether the status is final (``delivered`` or ``failed``).
     #[serde(skip)]
     is_final: bool,
@@ -179,7 +181,7 @@ impl From<zignsec::SmsSession> for SmsSession {
     fn from(s: zignsec::SmsSession) -> Self {
         SmsSession {
             is_final: s.status.is_final(),
-            status: s.status.as_str().to_owned(),
+            status: s.status.into_text(),
             id: s.id,
         }
     }
@@ -195,7 +197,7 @@ pub struct PhoneSession {
     /// The hosted page the user verifies their phone on.
     redirect_url: String,
     /// The status as the gateway spells it (usually ``"pending"`` or ``"created"``).
-    status: String,
+    status: Cow<'static, str>,
     /// Whether the status is final (``finished``, ``accepted``, ``failed``, ``cancelled``).
     #[serde(skip)]
     is_final: bool,
@@ -205,7 +207,7 @@ impl From<zignsec::PhoneSession> for PhoneSession {
     fn from(s: zignsec::PhoneSession) -> Self {
         PhoneSession {
             is_final: s.status.is_final(),
-            status: s.status.as_str().to_owned(),
+            status: s.status.into_text(),
             id: s.id,
             redirect_url: s.redirect_url,
         }
@@ -222,7 +224,7 @@ pub struct EmailSession {
     /// The hosted page the user verifies their address on.
     redirect_url: String,
     /// The status as the gateway spells it (usually ``"pending"`` or ``"created"``).
-    status: String,
+    status: Cow<'static, str>,
     /// Whether the status is final (``finished``, ``accepted``, ``failed``, ``cancelled``).
     #[serde(skip)]
     is_final: bool,
@@ -232,7 +234,7 @@ impl From<zignsec::EmailSession> for EmailSession {
     fn from(s: zignsec::EmailSession) -> Self {
         EmailSession {
             is_final: s.status.is_final(),
-            status: s.status.as_str().to_owned(),
+            status: s.status.into_text(),
             id: s.id,
             redirect_url: s.redirect_url,
         }
@@ -366,7 +368,7 @@ pub struct SmsSessionDetails {
     id: String,
     /// The current status (``pending``, ``dispatched``, ``delivered``, ``failed``, or
     /// a newer one kept verbatim).
-    status: String,
+    status: Cow<'static, str>,
     /// The parts the message went out in, once known.
     number_of_message_parts: Option<u32>,
     /// The original request.
@@ -384,7 +386,7 @@ impl From<zignsec::SmsSessionDetails> for SmsSessionDetails {
     fn from(d: zignsec::SmsSessionDetails) -> Self {
         SmsSessionDetails {
             is_final: d.status.is_final(),
-            status: d.status.as_str().to_owned(),
+            status: d.status.into_text(),
             id: d.id,
             number_of_message_parts: d.number_of_message_parts,
             request: d.request.into(),
@@ -403,7 +405,7 @@ pub struct PhoneSessionDetails {
     id: String,
     /// The current status (``created``, ``pending``, ``finished``, ``accepted``,
     /// ``failed``, ``cancelled``, or a newer one kept verbatim).
-    status: String,
+    status: Cow<'static, str>,
     /// The phone being verified.
     phone_number: String,
     /// The original request.
@@ -421,7 +423,7 @@ impl From<zignsec::PhoneSessionDetails> for PhoneSessionDetails {
     fn from(d: zignsec::PhoneSessionDetails) -> Self {
         PhoneSessionDetails {
             is_final: d.status.is_final(),
-            status: d.status.as_str().to_owned(),
+            status: d.status.into_text(),
             id: d.id,
             phone_number: d.phone_number,
             request: d.request.into(),
@@ -439,7 +441,7 @@ pub struct EmailSessionDetails {
     /// The session id.
     id: String,
     /// The current status (the phone flow's statuses, or a newer one kept verbatim).
-    status: String,
+    status: Cow<'static, str>,
     /// The address being verified, when the gateway names it.
     email_address: Option<String>,
     /// The original request.
@@ -457,7 +459,7 @@ impl From<zignsec::EmailSessionDetails> for EmailSessionDetails {
     fn from(d: zignsec::EmailSessionDetails) -> Self {
         EmailSessionDetails {
             is_final: d.status.is_final(),
-            status: d.status.as_str().to_owned(),
+            status: d.status.into_text(),
             id: d.id,
             email_address: d.email_address,
             request: d.request.into(),

@@ -40,6 +40,15 @@ macro_rules! status_enum {
                 }
             }
 
+            /// The status as the gateway spells it, taken by value: a known status is
+            /// a static text, not a copy.
+            pub fn into_text(self) -> std::borrow::Cow<'static, str> {
+                match self {
+                    $( $name::$variant => std::borrow::Cow::Borrowed($text), )*
+                    $name::Other(s) => std::borrow::Cow::Owned(s),
+                }
+            }
+
             /// Whether the session will not change any more. Judged case-insensitively
             /// (`Finished` is final), while the text is kept as the gateway sent it.
             pub fn is_final(&self) -> bool {
@@ -870,5 +879,26 @@ mod raw_json_tests {
                 (String::new(), String::new())
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod status_text_tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    #[test]
+    fn a_known_status_is_its_static_text_and_an_unknown_one_is_kept_verbatim() {
+        assert!(matches!(
+            SmsStatus::Delivered.into_text(),
+            Cow::Borrowed("delivered")
+        ));
+        assert!(matches!(
+            PhoneStatus::parse("finished").into_text(),
+            Cow::Borrowed("finished")
+        ));
+        let newer = SmsStatus::parse("Queued-At-Operator");
+        assert_eq!(newer.as_str(), "Queued-At-Operator");
+        assert!(matches!(newer.into_text(), Cow::Owned(ref s) if s == "Queued-At-Operator"));
     }
 }

@@ -15,8 +15,8 @@ wheels=("$wheel_dir"/zignsec-*.whl)
 [ "${#wheels[@]}" -eq 1 ] || { echo "check-python-dist: want one wheel in $wheel_dir, found ${#wheels[@]}" >&2; exit 1; }
 wheel=${wheels[0]}
 case "$(basename "$wheel")" in
-  *-cp39-abi3-*) ;;
-  *) echo "check-python-dist: $(basename "$wheel") is not a cp39-abi3 wheel" >&2; exit 1 ;;
+  *-cp310-abi3-*) ;;
+  *) echo "check-python-dist: $(basename "$wheel") is not a cp310-abi3 wheel" >&2; exit 1 ;;
 esac
 case "$(basename "$wheel")" in
   *linux*)
