@@ -127,17 +127,29 @@ function rssAfterGc() {
   return process.memoryUsage().rss;
 }
 
+// The anonymous part of the resident set (RssAnon of /proc/self/status): memory the
+// process allocated, without the file-backed pages of node's executable, which page in
+// as V8 first runs its optimising compiler and other new code paths.
+function anonAfterGc() {
+  if (typeof global.gc === 'function') global.gc();
+  const m = require('node:fs').readFileSync('/proc/self/status', 'utf8').match(/^RssAnon:\s+(\d+) kB/m);
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
 async function mem(which, a, b) {
   const rss0 = rssAfterGc();
   const call = caller(which);
   const t0 = nowUs();
   for (let i = 0; i < a; i++) await call();
   const rssA = rssAfterGc();
+  const anonA = anonAfterGc();
   const mid = a + Math.floor((b - a) / 2);
   for (let i = a; i < mid; i++) await call();
   const rssMid = rssAfterGc();
+  const anonMid = anonAfterGc();
   for (let i = mid; i < b; i++) await call();
   const rssB = rssAfterGc();
+  const anonB = anonAfterGc();
   return {
     impl: which,
     calls_a: a,
@@ -147,6 +159,9 @@ async function mem(which, a, b) {
     rss_a: rssA,
     rss_mid: rssMid,
     rss_b: rssB,
+    anon_a: anonA,
+    anon_mid: anonMid,
+    anon_b: anonB,
     seconds: (nowUs() - t0) / 1e6,
     gc: typeof global.gc === 'function',
   };

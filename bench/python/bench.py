@@ -26,15 +26,28 @@ SESSION_URL = f"{URL}/core/api/sessions/{SESSION}"
 HEADERS = {"Authorization": KEY, "Accept": "application/json"}
 
 
-def rss_bytes():
+def status_bytes(*fields):
+    """Sizes in bytes from /proc/self/status, after a full collection (memory still held)."""
     import gc
 
     gc.collect()
+    found = {}
     with open("/proc/self/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    return 0
+            name = line.split(":", 1)[0]
+            if name in fields:
+                found[name] = int(line.split()[1]) * 1024
+    return [found.get(n, 0) for n in fields]
+
+
+def rss_bytes():
+    return status_bytes("VmRSS")[0]
+
+
+def rss_and_anon():
+    """VmRSS, and its anonymous part RssAnon: memory the process allocated, without the
+    file-backed pages of the interpreter and libraries."""
+    return status_bytes("VmRSS", "RssAnon")
 
 
 def control(method, path, body=None):
@@ -232,14 +245,14 @@ def mem(which, a, b):
     t0 = time.perf_counter()
     for _ in range(a):
         call()
-    rss_a = rss_bytes()
+    rss_a, anon_a = rss_and_anon()
     mid = a + (b - a) // 2
     for _ in range(a, mid):
         call()
-    rss_mid = rss_bytes()
+    rss_mid, anon_mid = rss_and_anon()
     for _ in range(mid, b):
         call()
-    rss_b = rss_bytes()
+    rss_b, anon_b = rss_and_anon()
     return {
         "impl": which,
         "calls_a": a,
@@ -249,6 +262,9 @@ def mem(which, a, b):
         "rss_a": rss_a,
         "rss_mid": rss_mid,
         "rss_b": rss_b,
+        "anon_a": anon_a,
+        "anon_mid": anon_mid,
+        "anon_b": anon_b,
         "seconds": time.perf_counter() - t0,
     }
 

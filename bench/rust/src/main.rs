@@ -50,14 +50,25 @@ fn cpu_seconds() -> f64 {
     ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9
 }
 
-/// Resident set size in bytes (`VmRSS` of /proc/self/status).
-fn rss_bytes() -> u64 {
+/// A size in bytes from /proc/self/status (`field` with its colon, e.g. `"VmRSS:"`).
+fn status_bytes(field: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
         .map_or(0, |kb| kb * 1024)
+}
+
+/// Resident set size in bytes (`VmRSS`).
+fn rss_bytes() -> u64 {
+    status_bytes("VmRSS:")
+}
+
+/// The anonymous part of the resident set (`RssAnon`): memory the process allocated,
+/// without the file-backed pages of its executable and libraries.
+fn anon_bytes() -> u64 {
+    status_bytes("RssAnon:")
 }
 
 struct Env {
@@ -422,19 +433,20 @@ fn mem(env: &Env, which: &str, a: u64, b: u64) -> AnyResult<Value> {
     for _ in 0..a {
         c.call()?;
     }
-    let rss_a = rss_bytes();
+    let (rss_a, anon_a) = (rss_bytes(), anon_bytes());
     let mid = a + (b - a) / 2;
     for _ in a..mid {
         c.call()?;
     }
-    let rss_mid = rss_bytes();
+    let (rss_mid, anon_mid) = (rss_bytes(), anon_bytes());
     for _ in mid..b {
         c.call()?;
     }
-    let rss_b = rss_bytes();
+    let (rss_b, anon_b) = (rss_bytes(), anon_bytes());
     Ok(json!({
         "impl": which, "calls_a": a, "calls_mid": mid, "calls_b": b,
         "rss_start": rss0, "rss_a": rss_a, "rss_mid": rss_mid, "rss_b": rss_b,
+        "anon_a": anon_a, "anon_mid": anon_mid, "anon_b": anon_b,
         "seconds": t0.elapsed().as_secs_f64(),
     }))
 }
