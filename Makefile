@@ -7,6 +7,10 @@ export CARGO_TERM_COLOR := never
 ROOT := $(CURDIR)
 TARGET_DIR := $(ROOT)/target/$(CARGO_BUILD_TARGET)
 
+# apt-get behind one lock: `make test` runs the setup targets at once, and apt takes
+# one install at a time.
+APT := flock /tmp/zignsec-apt.lock apt-get
+
 # Each piece adds its own targets to these lists in mk/<piece>.mk.
 SETUP_TARGETS :=
 TEST_TARGETS :=
@@ -16,14 +20,19 @@ INSTALL_TARGETS :=
 
 include $(sort $(wildcard mk/*.mk))
 
-.PHONY: help setup test demo bench install
+.PHONY: help setup setup-at-once test demo bench install
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 setup: $(SETUP_TARGETS) ## Install every toolchain and package the suites need
 
-test: setup $(TEST_TARGETS) ## Run every suite (installs what it needs first)
+test: setup-at-once $(TEST_TARGETS) ## Run every suite (installs what it needs first)
 	@echo "make test: all suites passed"
+
+# The installs wait on the disk and the package indexes more than on the CPU: run
+# together they take about half as long. Each one's output is shown as it ends.
+setup-at-once:
+	@$(MAKE) --no-print-directory -j4 --output-sync=target setup
 
 demo: ## Start the offline gateway, run every quickstart against it, stop it
 	cargo build -q -p zignsec-mock

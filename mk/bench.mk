@@ -19,9 +19,9 @@ BENCH_TARGETS += bench-run
 setup-bench: $(BENCH_STAMP) ## Benchmarks: install the peers (requests, httpx, aiohttp, matplotlib, maturin; undici; libcurl + cJSON headers)
 
 $(BENCH_STAMP): mk/bench.mk
-	@dpkg -s $(BENCH_APT) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BENCH_APT); }
-	@command -v node >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs; }
-	@python3 -c 'import ensurepip, venv' 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-venv; }
+	@dpkg -s $(BENCH_APT) >/dev/null 2>&1 || { $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq $(BENCH_APT); }
+	@command -v node >/dev/null || { $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq nodejs; }
+	@python3 -c 'import ensurepip, venv' 2>/dev/null || { $(APT) update -qq && $(APT) install -y -qq python3-venv; }
 	@test -x $(BENCH_PY) || python3 -m venv $(BENCH_VENV)
 	$(BENCH_PY) -m pip install -q --disable-pip-version-check $(BENCH_PY_TOOLS)
 	@mkdir -p $(BENCH_OUT)/node && cp $(ROOT)/bench/node/package.json $(BENCH_OUT)/node/package.json

@@ -34,7 +34,7 @@ setup-c: ## C: install gcc, g++, valgrind and pkg-config (apt) if missing
 	  command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "setup-c: installing:$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc g++ make valgrind pkg-config; \
+	  $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq gcc g++ make valgrind pkg-config; \
 	else echo "setup-c: gcc, g++, valgrind, pkg-config present"; fi
 
 c-build: ## C: build libzignsec (debug) and the offline gateway; publish libzignsec.{so,a}

@@ -26,8 +26,8 @@ setup-examples: $(EXAMPLES_BROWSER_STAMP) $(EXPRESS_LOGIN_STAMP) ## Install the 
 $(EXAMPLES_BROWSER_STAMP): $(EXAMPLES_BROWSER_DIR)/package.json $(EXAMPLES_BROWSER_DIR)/package-lock.json
 $(EXPRESS_LOGIN_STAMP): $(EXPRESS_LOGIN_DIR)/package.json $(EXPRESS_LOGIN_DIR)/package-lock.json
 $(EXAMPLES_BROWSER_STAMP) $(EXPRESS_LOGIN_STAMP):
-	@command -v npm >/dev/null || $(EXAMPLES_SUDO) apt-get install -y -qq nodejs npm \
-		|| { $(EXAMPLES_SUDO) apt-get update -qq && $(EXAMPLES_SUDO) apt-get install -y -qq nodejs npm; }
+	@command -v npm >/dev/null || $(EXAMPLES_SUDO) $(APT) install -y -qq nodejs npm \
+		|| { $(EXAMPLES_SUDO) $(APT) update -qq && $(EXAMPLES_SUDO) $(APT) install -y -qq nodejs npm; }
 	cd $(dir $<) && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 

@@ -26,14 +26,14 @@ test-mock: ## The offline gateway's test suite (every endpoint, fault, webhook, 
 	cargo test -p zignsec-mock
 
 setup-chromium: ## Install Debian's Chromium for browser tests (skipped when present)
-	@command -v chromium >/dev/null || $(MOCK_SUDO) apt-get install -y -qq chromium \
-		|| { $(MOCK_SUDO) apt-get update -qq && $(MOCK_SUDO) apt-get install -y -qq chromium; }
+	@command -v chromium >/dev/null || $(MOCK_SUDO) $(APT) install -y -qq chromium \
+		|| { $(MOCK_SUDO) $(APT) update -qq && $(MOCK_SUDO) $(APT) install -y -qq chromium; }
 
 setup-mock-browser: $(MOCK_BROWSER_STAMP) ## Install the browser test's npm packages (puppeteer-core, no browser download)
 
 $(MOCK_BROWSER_STAMP): $(MOCK_BROWSER_DIR)/package.json $(MOCK_BROWSER_DIR)/package-lock.json
-	@command -v npm >/dev/null || $(MOCK_SUDO) apt-get install -y -qq nodejs npm \
-		|| { $(MOCK_SUDO) apt-get update -qq && $(MOCK_SUDO) apt-get install -y -qq nodejs npm; }
+	@command -v npm >/dev/null || $(MOCK_SUDO) $(APT) install -y -qq nodejs npm \
+		|| { $(MOCK_SUDO) $(APT) update -qq && $(MOCK_SUDO) $(APT) install -y -qq nodejs npm; }
 	cd $(MOCK_BROWSER_DIR) && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund
 	@touch $@
 

@@ -22,7 +22,7 @@ setup-node: $(NODE_STAMP) ## Install Node/npm if missing and the binding's npm p
 
 $(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 	@command -v node >/dev/null && command -v npm >/dev/null || \
-		{ $(NODE_SUDO) apt-get update -qq && $(NODE_SUDO) apt-get install -y -qq nodejs npm; }
+		{ $(NODE_SUDO) $(APT) update -qq && $(NODE_SUDO) $(APT) install -y -qq nodejs npm; }
 	cd $(NODE_DIR) && npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 

@@ -33,7 +33,7 @@ DEMO_TARGETS += demo-python
 setup-python: $(PY_TOOLS_STAMP) ## Python: create .venv with maturin, pytest and mypy
 
 $(PY_TOOLS_STAMP): mk/python.mk
-	@python3 -c 'import ensurepip, venv' 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-venv; }
+	@python3 -c 'import ensurepip, venv' 2>/dev/null || { $(APT) update -qq && $(APT) install -y -qq python3-venv; }
 	@test -x $(PY) || python3 -m venv $(PY_VENV)
 	$(PY) -m pip install -q --disable-pip-version-check $(PY_TOOLS)
 	@touch $@
@@ -87,12 +87,8 @@ test-python-install test-python-wheel:
 		(cd $(PY_SCRATCH)/$(PY_PROFILE) && $$dir/bin/python $(PY_CRATE)/tests/smoke.py); \
 	done
 	@set -e; for py in $(PY_TOO_OLD_PYTHON); do \
-		dir=$(PY_SCRATCH)/$(PY_PROFILE)/too-old; $$py -m venv $$dir; \
-		if $$dir/bin/pip install -q --disable-pip-version-check --no-index \
-			$(PY_WHEEL_DIR)/$(PY_PROFILE)/zignsec-*-cp310-abi3-*.whl 2>$$dir/pip.err; then \
-			echo "the cp310-abi3 wheel installed on $$($$py -V)" >&2; exit 1; fi; \
-		grep -q "is not a supported wheel" $$dir/pip.err || { cat $$dir/pip.err >&2; exit 1; }; \
-		echo "$$($$py -V): pip refuses the cp310-abi3 wheel, as it should"; \
+		$(ROOT)/scripts/release/check-wheel-refused.sh $(PY_WHEEL_DIR)/$(PY_PROFILE)/zignsec-*-cp310-abi3-*.whl \
+			$$py $(PY_SCRATCH)/$(PY_PROFILE); \
 	done
 	python3 -m venv $(PY_SCRATCH)/$(PY_PROFILE)/pip-venv
 	MATURIN_PEP517_ARGS="--profile $(PY_PROFILE)" $(PY_SCRATCH)/$(PY_PROFILE)/pip-venv/bin/pip install -q \

@@ -32,7 +32,7 @@ TEST_TARGETS += release-check
 # shellcheck lets actionlint check the workflows' scripts too.
 setup-release: $(REL_STAMP) ## Release: cmake and shellcheck (apt) if missing; target/release-venv with maturin, ziglang, auditwheel, twine, actionlint
 	@command -v cmake >/dev/null && command -v shellcheck >/dev/null || \
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmake shellcheck; }
+		{ $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq cmake shellcheck; }
 
 $(REL_STAMP): mk/release.mk
 	@test -x $(REL_BIN)/python || python3 -m venv $(REL_VENV)
@@ -66,11 +66,15 @@ test-manylinux: setup-release test-sdist ## Release: a wheel linked for glibc 2.
 	cd $(PY_CRATE) && $(REL_ENV) maturin build -q --profile dev --compatibility $(REL_MANYLINUX) -m Cargo.toml \
 		-o $(REL_OUT)/wheel -- -C linker=$(ROOT)/scripts/release/zig-link.sh
 	$(REL_ENV) scripts/release/check-python-dist.sh $(REL_OUT)/wheel $(REL_OUT)/sdist/zignsec-$(REL_VERSION).tar.gz
-	@# One abi3 wheel for every CPython: this machine's, and the oldest and newest at hand.
+	@# One abi3 wheel for every CPython: this machine's, and the oldest and newest at hand;
+	@# one older than its floor refuses it.
 	@set -e; for py in python3 $(PY_ABI3_PYTHONS); do \
 		rm -rf $(REL_OUT)/wheel-venv && $$py -m venv $(REL_OUT)/wheel-venv; \
 		$(REL_OUT)/wheel-venv/bin/pip install -q --disable-pip-version-check $(REL_OUT)/wheel/zignsec-*.whl; \
 		(cd $(REL_OUT) && wheel-venv/bin/python $(PY_CRATE)/tests/smoke.py); \
+	done
+	@set -e; for py in $(PY_TOO_OLD_PYTHON); do \
+		scripts/release/check-wheel-refused.sh $(REL_OUT)/wheel/zignsec-*.whl $$py $(REL_OUT); \
 	done
 	rm -rf $(REL_OUT)/wheel-venv
 

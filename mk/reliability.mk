@@ -16,7 +16,7 @@ TEST_TARGETS += test-reliability test-secrets
 .PHONY: setup-reliability setup-fuzz test-reliability test-secrets test-stress test-c-asan test-python-exit fuzz reliability reliability-report
 
 setup-reliability: ## Reliability: openssl CLI (the TLS test makes its throwaway CA with it)
-	@command -v openssl >/dev/null || { apt-get update -qq && apt-get install -y -qq openssl; }
+	@command -v openssl >/dev/null || { $(APT) update -qq && $(APT) install -y -qq openssl; }
 
 test-reliability: $(REL_BINDING_BUILDS) ## Fault matrix in every built language, report in target/reliability/ (bad inputs, TLS and a small stress run are in test-core)
 	cargo build -q -p zignsec-mock
