@@ -11,6 +11,84 @@ use std::sync::atomic::{AtomicPtr, Ordering};
 
 use crate::error::Result;
 
+/// This process's id, asked on every call. On Linux it is kept in a page the kernel
+/// zeroes in a child at any kind of fork (`MADV_WIPEONFORK`), so a call reads memory
+/// instead of making a `getpid` system call; elsewhere, or when that page cannot be
+/// set up, the kernel is asked each time.
+pub(crate) fn current_pid() -> u32 {
+    #[cfg(target_os = "linux")]
+    if let Some(cached) = wiped_on_fork() {
+        let pid = cached.load(Ordering::Relaxed);
+        if pid != 0 {
+            return pid;
+        }
+        let pid = std::process::id();
+        cached.store(pid, Ordering::Relaxed);
+        return pid;
+    }
+    std::process::id()
+}
+
+/// The word at the start of a page the kernel zeroes in a forked child; `None` when
+/// the kernel cannot do that (before Linux 4.14).
+#[cfg(target_os = "linux")]
+fn wiped_on_fork() -> Option<&'static std::sync::atomic::AtomicU32> {
+    use std::sync::atomic::{AtomicU32, AtomicUsize};
+    /// The page's address; 0: not set up yet; 1: not available.
+    static PAGE: AtomicUsize = AtomicUsize::new(0);
+    const UNAVAILABLE: usize = 1;
+    let mut addr = PAGE.load(Ordering::Acquire);
+    if addr == 0 {
+        let made = map_wiped_page().unwrap_or(UNAVAILABLE);
+        addr = match PAGE.compare_exchange(0, made, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => made,
+            Err(winner) => {
+                if made != UNAVAILABLE {
+                    // Another thread set one up first (no lock, so a fork never waits on one).
+                    // SAFETY: `made` is the page mapped just above, shared with no one.
+                    unsafe { libc::munmap(made as *mut libc::c_void, page_size()) };
+                }
+                winner
+            }
+        };
+    }
+    // SAFETY: the page stays mapped for the life of the process (in a child too), is
+    // aligned, and zero or a pid written here: always a valid `AtomicU32`.
+    (addr != UNAVAILABLE).then(|| unsafe { &*(addr as *const AtomicU32) })
+}
+
+#[cfg(target_os = "linux")]
+fn page_size() -> usize {
+    // SAFETY: sysconf has no preconditions.
+    usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096)
+}
+
+#[cfg(target_os = "linux")]
+fn map_wiped_page() -> Option<usize> {
+    let size = page_size();
+    // SAFETY: a new private anonymous mapping, not aliased by anything.
+    let page = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            size,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    if page == libc::MAP_FAILED {
+        return None;
+    }
+    // SAFETY: `page` is the mapping of `size` bytes made above.
+    if unsafe { libc::madvise(page, size, libc::MADV_WIPEONFORK) } != 0 {
+        // SAFETY: as above; nothing refers to it yet.
+        unsafe { libc::munmap(page, size) };
+        return None;
+    }
+    Some(page as usize)
+}
+
 struct Slot<T> {
     pid: u32,
     value: T,
@@ -31,7 +109,7 @@ impl<T> PerProcess<T> {
     /// Holds `value` for the current process.
     pub(crate) fn new(value: T) -> Self {
         let slot = Box::new(Slot {
-            pid: std::process::id(),
+            pid: current_pid(),
             value,
         });
         PerProcess {
@@ -51,7 +129,7 @@ impl<T> PerProcess<T> {
     /// A slot, once it holds this process's value, is never replaced nor freed
     /// before `self` is dropped, so the reference stays valid for `&self`.
     pub(crate) fn get_or_try_init(&self, make: impl FnOnce() -> Result<T>) -> Result<&T> {
-        let pid = std::process::id();
+        let pid = current_pid();
         let current = self.slot.load(Ordering::Acquire);
         // SAFETY: a non-null slot pointer always points at a live, leaked-or-owned Box.
         if let Some(slot) = unsafe { current.as_ref() } {
@@ -91,7 +169,7 @@ impl<T> Drop for PerProcess<T> {
         // SAFETY: the pointer came from Box::into_raw and `&mut self` means no one
         // else holds a reference into it.
         let slot = unsafe { Box::from_raw(ptr) };
-        if slot.pid != std::process::id() {
+        if slot.pid != current_pid() {
             // Built by the parent before fork(): its threads and sockets are not ours.
             std::mem::forget(slot);
         }
@@ -112,6 +190,30 @@ mod tests {
         });
         assert_eq!(*got.expect("value"), 7);
         assert_eq!(calls, 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_cached_pid_is_this_process_and_a_forked_child_sees_its_own() {
+        let parent = current_pid();
+        assert_eq!(parent, std::process::id());
+        assert_eq!(current_pid(), parent);
+        // SAFETY: the child only reads memory, makes getpid and exits at once.
+        let child = unsafe { libc::fork() };
+        assert!(child >= 0, "fork failed");
+        if child == 0 {
+            let ok = current_pid() == std::process::id() && current_pid() != parent;
+            // SAFETY: ends the child without running the parent's exit handlers.
+            unsafe { libc::_exit(if ok { 0 } else { 1 }) };
+        }
+        let mut status = 0;
+        // SAFETY: `child` is our child; `status` is a valid out-pointer.
+        assert_eq!(unsafe { libc::waitpid(child, &mut status, 0) }, child);
+        assert!(
+            libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+            "the child saw the parent's pid"
+        );
+        assert_eq!(current_pid(), parent);
     }
 
     #[test]
