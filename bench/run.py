@@ -950,7 +950,7 @@ THREADS = (
     "batches, and the 64 threads whose answers came in that tick run one after the other (each ~21–30 µs of "
     "CPU from its answer to its next request), where an event loop takes the whole batch in one wake-up; so "
     "the cycle of a send is ~0.1–0.6 ms longer and throughput ~1 % lower, at less CPU per send (strace, 3000 "
-    "sends: ~2.15 recvfrom, 1.1 sendto, 0.04 futex per send). With the gateway on a CPU of its own and the "
+    "sends, 2026-12-02: 2 recvfrom (the idle check and the answer), 1 sendto, 0.05 futex per send). With the gateway on a CPU of its own and the "
     "client on the other the gap stays (one run each: 2850–2860 against reqwest's 2881–2941 sends/s, at "
     "21 µs against 27–50 µs of CPU per send). The send itself is light: callgrind counts ~11.8k user-space "
     "instructions per blocking send (~4 µs; the input checks and body ~2.9k, the answer's head ~1.2k, its "
@@ -990,10 +990,13 @@ CAUSES = {
     "bulk:Python/zignsec-async": "a tie at the gateway's limit, not a client cost: both clients keep the gateway "
     "(on the same 2 cores) busy, so the per-round throughput ratio sits at 0.99–1.00 while zignsec spends less "
     "CPU per send (see section 7); not profiled further",
-    "bulk:Rust/core-async": "`AsyncClient` is reqwest plus the SDK's work per send (input checks and the body "
-    "built and kept for a retry ~2.9k instructions, the answer decoded into typed details ~2.2k, the call's "
-    "deadline timer), where the peer sends a fixed body, so it cannot spend less CPU than bare reqwest; "
-    "throughput is a tie within 1 % (both wait on the gateway, which shares the 2 cores)",
+    "bulk:Rust/core-async": "a tie, not a cost of the SDK: `AsyncClient` sends on reqwest, and per send it makes "
+    "the same system calls as the bare reqwest peer (strace, 3000 sends, 2026-12-02: 1 writev, 1 recvfrom, "
+    "~0.25 epoll_wait, ~0.5 futex for both) and as many user-space instructions (callgrind, 500 against 1500 "
+    "sends: ~72.4k per send against reqwest's ~73.6k, the runtime's included; the SDK's input checks, body "
+    "and typed decode cost about what the peer's URL parse per send does). The CPU per send of two clients "
+    "that do the same work is the scheduling of this shared VM: the ratio's rounds span ~0.8–1.15, and the "
+    "median was 0.95× and 1.12× in the last two runs",
     "bulk:Node/zignsec": "by construction, not profiled in this run: each send runs on napi-rs's tokio runtime "
     "threads and its promise is settled back on Node's loop thread, a wake-up per send; undici does its I/O on "
     "the loop's own thread",
