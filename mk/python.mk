@@ -45,10 +45,15 @@ python-develop: setup-python ## Python: build the native module (debug) into .ve
 
 # The fault-matrix runner (tests/test_reliability_faults.py) is played by test-reliability,
 # which writes docs/RELIABILITY.md from it.
+# The type checks run beside the suite (it mostly waits on the gateway and its own
+# threads), their output shown after it.
 test-python: python-develop ## Python: pytest suite against the offline gateway, plus stubtest and mypy
-	cd $(PY_CRATE) && env -u ZIGNSEC_LOG ZIGNSEC_MOCK_BIN=$(PY_MOCK_BIN) ZIGNSEC_VECTORS=$(ROOT)/tests/vectors \
-		$(PY) -m pytest -q -p no:cacheprovider tests --ignore=tests/test_reliability_faults.py
-	@$(MAKE) --no-print-directory test-python-types
+	@mkdir -p $(PY_SCRATCH); \
+	$(MAKE) --no-print-directory test-python-types >$(PY_SCRATCH)/types.log 2>&1 & types=$$!; \
+	(cd $(PY_CRATE) && env -u ZIGNSEC_LOG ZIGNSEC_MOCK_BIN=$(PY_MOCK_BIN) ZIGNSEC_VECTORS=$(ROOT)/tests/vectors \
+		$(PY) -m pytest -q -p no:cacheprovider tests --ignore=tests/test_reliability_faults.py); suite=$$?; \
+	wait $$types; checked=$$?; cat $(PY_SCRATCH)/types.log; \
+	[ $$suite = 0 ] && [ $$checked = 0 ]
 
 test-python-types: setup-python ## Python (after python-develop): stubtest of the native module, mypy --strict on the package and examples, mypy on the tests
 	@# The three type checks at once (each uses one core), each one's output shown as it
