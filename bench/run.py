@@ -1136,7 +1136,10 @@ def plot(data, path):
         cpu = [statistics.median(x["cpu_us"] for x in bulk[k]["runs"]) for k in bk]
         bn = [f"{bulk[k]['lang']}: {bulk[k]['label']}" for k in bk]
         a3.barh(bn, tp, color=[colors[bulk[k]["kind"]] for k in bk])
-        a3.axvline(BULK_IN_FLIGHT * 1000 / BULK_DELAY, color="grey", linestyle="--", label="ceiling (64 / 20 ms)")
+        a3.axvline(BULK_IN_FLIGHT * 1000 / BULK_DELAY, color="grey", linestyle=":", label="bound (64 / 20 ms)")
+        if ceil := data.get("bulk_ceiling"):
+            a3.axvline(ceil["sends_per_s"], color="grey", linestyle="--",
+                       label=f"gateway's ceiling (64 / {ceil['latency_ms']:.1f} ms)")
         a3.invert_yaxis()
         for y, (v, c) in enumerate(zip(tp, cpu)):
             a3.text(v * 1.01, y, f"{v:.0f}/s, {c:.0f} µs CPU", va="center", fontsize=8)

@@ -37,29 +37,20 @@ static double now_s(clockid_t clk) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* A size in bytes from /proc/self/status (field with its colon, e.g. "VmRSS:"). */
-static long status_bytes(const char *field) {
+/* VmRSS and its anonymous part, RssAnon (memory the process allocated, without the
+ * file-backed pages of its executable and libraries), in bytes, from one read of
+ * /proc/self/status. */
+static void rss_and_anon(long *rss, long *anon) {
     FILE *f = fopen("/proc/self/status", "r");
     char line[256];
-    size_t n = strlen(field);
-    long kb = 0;
-    if (!f) return 0;
+    *rss = *anon = 0;
+    if (!f) return;
     while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, field, n) == 0) {
-            kb = strtol(line + n, NULL, 10);
-            break;
-        }
+        if (strncmp(line, "VmRSS:", 6) == 0) *rss = strtol(line + 6, NULL, 10) * 1024;
+        else if (strncmp(line, "RssAnon:", 8) == 0) *anon = strtol(line + 8, NULL, 10) * 1024;
     }
     fclose(f);
-    return kb * 1024;
 }
-
-/* Resident set size (VmRSS). */
-static long rss_bytes(void) { return status_bytes("VmRSS:"); }
-
-/* The anonymous part of it (RssAnon): memory the process allocated, without the
- * file-backed pages of its executable and libraries. */
-static long anon_bytes(void) { return status_bytes("RssAnon:"); }
 
 static void die(const char *what) {
     fprintf(stderr, "bench: %s\n", what);
@@ -342,17 +333,21 @@ static void conns(const char *which, long calls) {
 }
 
 static void mem(const char *which, long a, long b) {
-    long rss0 = rss_bytes();
+    long rss0, anon0;
+    rss_and_anon(&rss0, &anon0);
     Impl im;
     impl_open(&im, which);
     double t0 = now_s(CLOCK_MONOTONIC);
     for (long i = 0; i < a; i++) impl_call(&im);
-    long rss_a = rss_bytes(), anon_a = anon_bytes();
+    long rss_a, anon_a;
+    rss_and_anon(&rss_a, &anon_a);
     long mid = a + (b - a) / 2;
     for (long i = a; i < mid; i++) impl_call(&im);
-    long rss_mid = rss_bytes(), anon_mid = anon_bytes();
+    long rss_mid, anon_mid;
+    rss_and_anon(&rss_mid, &anon_mid);
     for (long i = mid; i < b; i++) impl_call(&im);
-    long rss_b = rss_bytes(), anon_b = anon_bytes();
+    long rss_b, anon_b;
+    rss_and_anon(&rss_b, &anon_b);
     printf("{\"impl\":\"%s\",\"calls_a\":%ld,\"calls_mid\":%ld,\"calls_b\":%ld,\"rss_start\":%ld,"
            "\"rss_a\":%ld,\"rss_mid\":%ld,\"rss_b\":%ld,\"anon_a\":%ld,\"anon_mid\":%ld,\"anon_b\":%ld,"
            "\"seconds\":%.3f}\n",

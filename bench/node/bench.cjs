@@ -120,48 +120,40 @@ async function conns(which, calls) {
   return { impl: which, calls, connections: (await apiConnections()) - before };
 }
 
-function rssAfterGc() {
-  // With --expose-gc (the driver passes it for this mode): collect first, so the
-  // reading is memory still held rather than garbage not yet collected.
-  if (typeof global.gc === 'function') global.gc();
-  return process.memoryUsage().rss;
-}
-
-// The anonymous part of the resident set (RssAnon of /proc/self/status): memory the
-// process allocated, without the file-backed pages of node's executable, which page in
-// as V8 first runs its optimising compiler and other new code paths.
-function anonAfterGc() {
+// VmRSS and its anonymous part (RssAnon of /proc/self/status: memory the process
+// allocated, without the file-backed pages of node's executable, which page in as V8
+// first runs its optimising compiler and other new code paths), read at one point.
+// With --expose-gc (the driver passes it for this mode): collect first, so the
+// reading is memory still held rather than garbage not yet collected.
+function memAfterGc() {
   if (typeof global.gc === 'function') global.gc();
   const m = require('node:fs').readFileSync('/proc/self/status', 'utf8').match(/^RssAnon:\s+(\d+) kB/m);
-  return m ? Number(m[1]) * 1024 : 0;
+  return { rss: process.memoryUsage().rss, anon: m ? Number(m[1]) * 1024 : 0 };
 }
 
 async function mem(which, a, b) {
-  const rss0 = rssAfterGc();
+  const start = memAfterGc();
   const call = caller(which);
   const t0 = nowUs();
   for (let i = 0; i < a; i++) await call();
-  const rssA = rssAfterGc();
-  const anonA = anonAfterGc();
+  const atA = memAfterGc();
   const mid = a + Math.floor((b - a) / 2);
   for (let i = a; i < mid; i++) await call();
-  const rssMid = rssAfterGc();
-  const anonMid = anonAfterGc();
+  const atMid = memAfterGc();
   for (let i = mid; i < b; i++) await call();
-  const rssB = rssAfterGc();
-  const anonB = anonAfterGc();
+  const atB = memAfterGc();
   return {
     impl: which,
     calls_a: a,
     calls_mid: mid,
     calls_b: b,
-    rss_start: rss0,
-    rss_a: rssA,
-    rss_mid: rssMid,
-    rss_b: rssB,
-    anon_a: anonA,
-    anon_mid: anonMid,
-    anon_b: anonB,
+    rss_start: start.rss,
+    rss_a: atA.rss,
+    rss_mid: atMid.rss,
+    rss_b: atB.rss,
+    anon_a: atA.anon,
+    anon_mid: atMid.anon,
+    anon_b: atB.anon,
     seconds: (nowUs() - t0) / 1e6,
     gc: typeof global.gc === 'function',
   };

@@ -40,10 +40,6 @@ def status_bytes(*fields):
     return [found.get(n, 0) for n in fields]
 
 
-def rss_bytes():
-    return status_bytes("VmRSS")[0]
-
-
 def rss_and_anon():
     """VmRSS, and its anonymous part RssAnon: memory the process allocated, without the
     file-backed pages of the interpreter and libraries."""
@@ -240,7 +236,7 @@ def conns(which, calls):
 
 
 def mem(which, a, b):
-    rss0 = rss_bytes()
+    rss0, _ = rss_and_anon()
     call, _keep = caller(which)
     t0 = time.perf_counter()
     for _ in range(a):

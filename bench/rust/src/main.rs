@@ -50,25 +50,19 @@ fn cpu_seconds() -> f64 {
     ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9
 }
 
-/// A size in bytes from /proc/self/status (`field` with its colon, e.g. `"VmRSS:"`).
-fn status_bytes(field: &str) -> u64 {
+/// VmRSS and its anonymous part, RssAnon (memory the process allocated, without the
+/// file-backed pages of its executable and libraries), in bytes, from one read of
+/// /proc/self/status.
+fn rss_and_anon() -> (u64, u64) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map_or(0, |kb| kb * 1024)
-}
-
-/// Resident set size in bytes (`VmRSS`).
-fn rss_bytes() -> u64 {
-    status_bytes("VmRSS:")
-}
-
-/// The anonymous part of the resident set (`RssAnon`): memory the process allocated,
-/// without the file-backed pages of its executable and libraries.
-fn anon_bytes() -> u64 {
-    status_bytes("RssAnon:")
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map_or(0, |kb| kb * 1024)
+    };
+    (field("VmRSS:"), field("RssAnon:"))
 }
 
 struct Env {
@@ -427,22 +421,22 @@ fn conns(env: &Env, which: &str, calls: u64) -> AnyResult<Value> {
 }
 
 fn mem(env: &Env, which: &str, a: u64, b: u64) -> AnyResult<Value> {
-    let rss0 = rss_bytes();
+    let (rss0, _) = rss_and_anon();
     let mut c = caller(env, which)?;
     let t0 = Instant::now();
     for _ in 0..a {
         c.call()?;
     }
-    let (rss_a, anon_a) = (rss_bytes(), anon_bytes());
+    let (rss_a, anon_a) = rss_and_anon();
     let mid = a + (b - a) / 2;
     for _ in a..mid {
         c.call()?;
     }
-    let (rss_mid, anon_mid) = (rss_bytes(), anon_bytes());
+    let (rss_mid, anon_mid) = rss_and_anon();
     for _ in mid..b {
         c.call()?;
     }
-    let (rss_b, anon_b) = (rss_bytes(), anon_bytes());
+    let (rss_b, anon_b) = rss_and_anon();
     Ok(json!({
         "impl": which, "calls_a": a, "calls_mid": mid, "calls_b": b,
         "rss_start": rss0, "rss_a": rss_a, "rss_mid": rss_mid, "rss_b": rss_b,
