@@ -185,7 +185,7 @@ def impls(have):
         out += [
             Impl("Rust", "core (zignsec::Client)", [RUST], "core", "binding"),
             Impl("Rust", "floor (raw TcpStream)", [RUST], "floor", "floor"),
-            Impl("Rust", "experiment: bare AsyncClient on a current-thread runtime (no settle step)", [RUST], "core-current-thread", "experiment"),
+            Impl("Rust", "experiment: AsyncClient on a current-thread runtime", [RUST], "core-current-thread", "experiment"),
         ]
     out.append(Impl("Python", "zignsec", py, "zignsec", "binding") if have["python"] else None)
     if have["python-peers"]:
@@ -1110,7 +1110,7 @@ def plot(data, path):
     med = [seq[k]["wall"]["median"] for k in keys]
     lo = [seq[k]["wall"]["median"] - seq[k]["wall"]["min"] for k in keys]
     hi = [seq[k]["wall"]["max"] - seq[k]["wall"]["median"] for k in keys]
-    names = [f"{labels[k]['lang']}: {labels[k]['label'].replace(' (no settle step)', '')}" for k in keys]
+    names = [f"{labels[k]['lang']}: {labels[k]['label']}" for k in keys]
     a1.barh(names, med, xerr=[lo, hi], color=[colors[labels[k]["kind"]] for k in keys], capsize=3)
     a1.invert_yaxis()
     a1.set_xlabel("wall µs per call (median, min–max)")

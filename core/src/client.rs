@@ -1,19 +1,22 @@
 //! [`AsyncClient`]: the operations, the call loop (one attempt at a time, the
 //! retry decision in [`retry::next_step`]), key rotation and waits. The blocking
-//! face is in `blocking.rs`, the wire in `transport.rs`, answers in `response.rs`.
+//! face is in `blocking.rs`, the wires in `async_transport.rs` and `blocking_transport.rs` (HTTP/1.1 in
+//! `http1.rs`), answers in `response.rs`.
 
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderName, HeaderValue};
-use reqwest::Method;
+use http::header::{HeaderName, HeaderValue};
+use http::Method;
 use serde::de::DeserializeOwned;
 
+use crate::async_transport::AsyncPool;
 use crate::blocking_transport::Pool;
 use crate::config::{AuthScheme, ClientBuilder, Settings};
 use crate::error::{Error, ErrorKind, Result, WaitDetails};
+use crate::http1::Outgoing;
 use crate::models::{
     EmailSession, EmailSessionDetails, PhoneSession, PhoneSessionDetails, SendSms, SmsSession,
     SmsSessionDetails, StartEmailVerification, StartPhoneVerification,
@@ -21,9 +24,7 @@ use crate::models::{
 use crate::process::PerProcess;
 use crate::response::{decode_answer, status_error, Scrub};
 use crate::retry::{self, next_step, CallKind, Outcome, Step};
-use crate::transport::{
-    self, build_http, install_crypto_provider, Attempt, Body, TransportFailure,
-};
+use crate::transport::{Attempt, Body};
 use crate::{input, interrupt, validate};
 
 /// `wait_sms_session` gives up after this long by default.
@@ -40,32 +41,19 @@ const PHONE_PATH: &str = "/core/api/sessions/two_factor_auth/phone";
 const EMAIL_PATH: &str = "/core/api/sessions/two_factor_auth/email";
 const SESSION_PATH: &str = "/core/api/sessions/";
 
-/// The URL of each send endpoint under `base`.
-fn send_urls(base: &url::Url) -> Arc<[(&'static str, url::Url)]> {
-    [SMS_PATH, PHONE_PATH, EMAIL_PATH]
-        .into_iter()
-        .map(|path| {
-            let mut url = base.clone();
-            url.set_path(&format!("{}{path}", base.path().trim_end_matches('/')));
-            (path, url)
-        })
-        .collect()
-}
-
 /// How a client's attempts go on the wire: each holds the connection pool of the
 /// process using the client (rebuilt in a forked child).
 enum Wire {
-    /// reqwest on the caller's tokio runtime: the async client.
-    Async(PerProcess<reqwest::Client>),
+    /// HTTP/1.1 on tokio sockets of the caller's runtime: the async client.
+    Async(PerProcess<AsyncPool>),
     /// HTTP/1.1 on the calling thread: the blocking client. Its futures never wait
     /// on a runtime; each is done in one poll.
     Blocking(PerProcess<Pool>),
 }
 
-/// A [`Wire`] ready for this process's calls (reqwest's with the URL it takes;
-/// the blocking wire writes the request target as it is, sparing a URL parse).
+/// A [`Wire`]'s pool for this process's calls.
 enum Ready<'a> {
-    Async(reqwest::Client, url::Url),
+    Async(&'a AsyncPool),
     Blocking(&'a Pool),
 }
 
@@ -77,11 +65,8 @@ struct Inner {
     /// rotation holds for both.
     keys: Arc<Keys>,
     base_url: String,
-    /// `base_url` parsed once: per call only the path is set, so the host is not
-    /// re-parsed (IDNA mapping included) on every request.
+    /// `base_url` parsed once: the request target is its path and the call's.
     base: url::Url,
-    /// The send endpoints' URLs, parsed once (reqwest takes a URL per request).
-    send_urls: Arc<[(&'static str, url::Url)]>,
     timeout: Duration,
     max_retries: u32,
     user_agent: String,
@@ -186,9 +171,8 @@ impl AsyncClient {
     }
 
     pub(crate) fn from_settings(settings: Settings) -> Result<AsyncClient> {
-        install_crypto_provider();
-        let http = build_http(&settings)?;
-        Self::with_wire(settings, Wire::Async(PerProcess::new(http)))
+        let pool = AsyncPool::new(&settings)?;
+        Self::with_wire(settings, Wire::Async(PerProcess::new(pool)))
     }
 
     /// The blocking client's face: the same calls on the blocking wire.
@@ -198,7 +182,6 @@ impl AsyncClient {
     }
 
     fn with_wire(settings: Settings, wire: Wire) -> Result<AsyncClient> {
-        install_crypto_provider();
         crate::logging::init_from_env();
         let keys = Keys::new(
             settings.auth_scheme,
@@ -211,7 +194,6 @@ impl AsyncClient {
                 wire,
                 keys: Arc::new(keys),
                 base_url,
-                send_urls: send_urls(&settings.base_url),
                 base: settings.base_url.clone(),
                 timeout: settings.timeout,
                 max_retries: settings.max_retries,
@@ -231,7 +213,6 @@ impl AsyncClient {
                 settings: inner.settings.clone(),
                 keys: Arc::clone(&inner.keys),
                 base_url: inner.base_url.clone(),
-                send_urls: Arc::clone(&inner.send_urls),
                 base: inner.base.clone(),
                 timeout: inner.timeout,
                 max_retries: inner.max_retries,
@@ -270,17 +251,8 @@ impl AsyncClient {
         } = call;
         // The pool of this process (a forked child builds its own on its first call).
         let settings = &self.inner.settings;
-        let mut wire = match &self.inner.wire {
-            Wire::Async(http) => {
-                let http = http.get_or_try_init(|| build_http(settings))?.clone();
-                let url = self
-                    .inner
-                    .send_urls
-                    .iter()
-                    .find(|(p, _)| *p == path)
-                    .map_or_else(|| self.inner.base.clone(), |(_, url)| url.clone());
-                Ready::Async(http, url)
-            }
+        let wire = match &self.inner.wire {
+            Wire::Async(pool) => Ready::Async(pool.get_or_try_init(|| AsyncPool::new(settings))?),
             Wire::Blocking(pool) => Ready::Blocking(pool.get_or_try_init(|| Pool::new(settings))?),
         };
         let scrub = Scrub {
@@ -328,41 +300,19 @@ impl AsyncClient {
             }
             attempts += 1;
             let attempt_started = Instant::now();
-            let key = (&self.inner.keys.header, &self.inner.keys.values[key_slot]);
-            let outcome = match &mut wire {
-                Ready::Async(http, url) => tokio::time::timeout(
-                    remaining,
-                    transport::send_once(
-                        http,
-                        key,
-                        &method,
-                        url,
-                        &target,
-                        body.as_ref(),
-                        csrf_token,
-                    ),
-                )
-                .await
-                .unwrap_or_else(|_| {
-                    Attempt::Failed(TransportFailure {
-                        kind: ErrorKind::Timeout,
-                        never_left: false,
-                        message: format!(
-                            "no answer within the call's timeout of {} ms",
-                            self.inner.timeout.as_millis()
-                        ),
-                        source: None,
-                    })
-                }),
-                Ready::Blocking(pool) => pool.send_once(
-                    key,
-                    &method,
-                    &target,
-                    body.as_ref(),
-                    csrf_token,
-                    deadline,
-                    self.inner.timeout,
-                ),
+            let outgoing = Outgoing {
+                key: (&self.inner.keys.header, &self.inner.keys.values[key_slot]),
+                method: &method,
+                target: &target,
+                body: body.as_ref(),
+                csrf_token,
+            };
+            let outcome = match wire {
+                Ready::Async(pool) => {
+                    pool.send_once(&outgoing, deadline, self.inner.timeout)
+                        .await
+                }
+                Ready::Blocking(pool) => pool.send_once(&outgoing, deadline, self.inner.timeout),
             };
             let elapsed_ms = attempt_started.elapsed().as_millis();
             let slot_name = Keys::slot_name(key_slot);

@@ -329,8 +329,8 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {
-    /// The transport error behind a connection or timeout error (reqwest's, with
-    /// its own chain); the message already shows it in words.
+    /// The transport error behind a connection or timeout error (the socket's or
+    /// TLS's `io::Error`); the message already shows it in words.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.inner
             .source

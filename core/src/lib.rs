@@ -15,11 +15,13 @@
 
 #![warn(missing_docs)]
 
+mod async_transport;
 mod blocking;
 mod blocking_transport;
 mod client;
 mod config;
 mod error;
+mod http1;
 pub mod input;
 mod interrupt;
 mod logging;

@@ -34,7 +34,7 @@ pub(crate) fn status_error(answer: &Answer, attempts: u32, scrub: &Scrub<'_>) ->
     let body_text = scrub.body(&String::from_utf8_lossy(&answer.body));
     let parsed = parse_gateway_error(&body_text);
     let kind = ErrorKind::from_status(answer.status);
-    let reason = reqwest::StatusCode::from_u16(answer.status)
+    let reason = http::StatusCode::from_u16(answer.status)
         .ok()
         .and_then(|s| s.canonical_reason())
         .unwrap_or("");

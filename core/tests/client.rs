@@ -877,6 +877,46 @@ fn sends_from_many_threads_after_the_gateway_closed_idle_connections_go_out_once
     assert_eq!(seen, vec![format!("{SMS} HTTP/1.1"); 2 * THREADS]);
 }
 
+/// The async client's pool is looked at the same way before reuse, also on a
+/// current-thread runtime, which runs nothing between the calls.
+#[test]
+fn async_sends_after_the_gateway_closed_idle_connections_go_out_once() {
+    const TASKS: usize = 8;
+    for multi_thread in [false, true] {
+        let (url, seen) = closing_server();
+        let runtime = if multi_thread {
+            tokio::runtime::Builder::new_multi_thread()
+        } else {
+            tokio::runtime::Builder::new_current_thread()
+        }
+        .enable_all()
+        .build()
+        .unwrap();
+        let client = zignsec::AsyncClient::builder()
+            .ignore_env()
+            .api_key(KEY)
+            .base_url(url)
+            .build_async()
+            .unwrap();
+        for round in 0..2 {
+            let sends: Vec<_> = (0..TASKS)
+                .map(|_| {
+                    let c = client.clone();
+                    runtime.spawn(async move { c.send_sms(&sms()).await })
+                })
+                .collect();
+            for send in sends {
+                let r = runtime.block_on(send).unwrap();
+                assert_eq!(r.unwrap().id, SESSION_ID, "round {round}, {multi_thread}");
+            }
+            // Every connection is closed by the gateway while the client is idle.
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(seen, vec![format!("{SMS} HTTP/1.1"); 2 * TASKS]);
+    }
+}
+
 #[test]
 fn an_interruptible_call_returns_its_result_or_stops_when_asked() {
     let gw = gateway();

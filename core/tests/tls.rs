@@ -258,8 +258,8 @@ fn tls_is_verified_and_added_roots_are_trusted() {
     );
 }
 
-/// reqwest keeps a PEM root unparsed, and text holding no certificate would add
-/// nothing, silently: the core parses it at build so the mistake is a config error.
+/// Text holding no certificate would add no root, silently: the core parses a PEM
+/// root when the client is built, so the mistake is a config error.
 #[test]
 fn a_root_certificate_that_is_not_pem_is_a_config_error() {
     for pem in [
@@ -512,4 +512,77 @@ fn a_proxy_that_is_not_a_url_is_a_config_error() {
             .unwrap_err();
         assert_eq!(err.kind(), zignsec::ErrorKind::Config, "{bad}: {err}");
     }
+}
+
+/// The async client's wire: the same verification, the same tunnel.
+#[test]
+fn the_async_client_verifies_tls_and_tunnels_through_a_proxy_too() {
+    let pki = make_pki();
+    let server = tls_server(&pki);
+    let proxy = recording_proxy(server.port);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let build = |base: String, roots: &[&[u8]], proxy: Option<String>| {
+        let mut b = zignsec::AsyncClient::builder()
+            .ignore_env()
+            .api_key(KEY)
+            .base_url(base)
+            .max_retries(0)
+            .timeout(Duration::from_secs(5));
+        for pem in roots {
+            b = b.add_root_certificate_pem(pem.to_vec());
+        }
+        if let Some(p) = proxy {
+            b = b.proxy(p);
+        }
+        b.build_async().unwrap()
+    };
+    let url = format!("https://localhost:{}", server.port);
+    runtime.block_on(async {
+        let untrusted = build(url.clone(), &[], None);
+        let err = untrusted.get_sms_session(SESSION).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Connection, "untrusted CA: {err}");
+        let err = untrusted
+            .send_sms(&SendSms::new("+46701234567", "ZignSec", "hi"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.maybe_sent(), Some(false), "{err}");
+        let by_ip = build(
+            format!("https://127.0.0.1:{}", server.port),
+            &[&pki.ca_pem],
+            None,
+        );
+        let err = by_ip.get_sms_session(SESSION).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Connection, "wrong host name: {err}");
+        assert!(server.requests.lock().unwrap().is_empty());
+
+        let trusted = build(url.clone(), &[&pki.ca_pem], None);
+        for _ in 0..2 {
+            // The server closes after each answer: the second call sees it and
+            // opens a fresh connection.
+            assert_eq!(trusted.get_sms_session(SESSION).await.unwrap().id, SESSION);
+        }
+        assert_eq!(server.requests.lock().unwrap().len(), 2);
+
+        let tunnelled = build(
+            format!("https://gateway.test:{}", server.port),
+            &[&pki.ca_pem],
+            Some(format!("http://user:proxysecret@127.0.0.1:{}", proxy.port)),
+        );
+        assert_eq!(
+            tunnelled.get_sms_session(SESSION).await.unwrap().id,
+            SESSION
+        );
+    });
+    let seen = proxy.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1, "one tunnel: {seen:?}");
+    assert!(
+        seen[0].starts_with(&format!("CONNECT gateway.test:{} HTTP/1.1", server.port)),
+        "{seen:?}"
+    );
+    assert!(seen[0].contains("proxy-authorization: Basic "), "{seen:?}");
+    assert!(!seen[0].contains(KEY), "the proxy saw the key: {seen:?}");
 }

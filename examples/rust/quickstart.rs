@@ -87,6 +87,8 @@ fn play_the_user(
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    // reqwest is built here without a TLS crypto provider of its own choosing.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     rt.block_on(async {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
