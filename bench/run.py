@@ -939,8 +939,9 @@ def write_report(data, path):
 # a target this run actually missed.
 WORK = (
     "a blocking call is HTTP/1.1 on the calling thread's own socket, no runtime (decision 0013): strace, per "
-    "call 1 recvfrom with MSG_PEEK|MSG_DONTWAIT (the idle check before reuse), 1 sendto, 1 recvfrom, 1 getpid "
-    "(the per-process pool), no setsockopt in the steady state (strace, 2000 calls). The rest is user space: "
+    "call 1 recvfrom with MSG_PEEK|MSG_DONTWAIT (the idle check before reuse), 1 sendto, 1 recvfrom (the "
+    "per-process pool reads a cached pid, decision 0005), no setsockopt in the steady state (strace, 2000 "
+    "calls). The rest is user space: "
     "callgrind ~16.7k instructions per call against the floor's ~9.8k: the typed decode of the details (with "
     "`raw` kept as text), the request built and the answer's head parsed (~4.4k), the call's deadline and "
     "retry bookkeeping"
@@ -990,13 +991,8 @@ CAUSES = {
     "bulk:Python/zignsec-async": "a tie at the gateway's limit, not a client cost: both clients keep the gateway "
     "(on the same 2 cores) busy, so the per-round throughput ratio sits at 0.99–1.00 while zignsec spends less "
     "CPU per send (see section 7); not profiled further",
-    "bulk:Rust/core-async": "a tie, not a cost of the SDK: `AsyncClient` sends on reqwest, and per send it makes "
-    "the same system calls as the bare reqwest peer (strace, 3000 sends, 2026-12-02: 1 writev, 1 recvfrom, "
-    "~0.25 epoll_wait, ~0.5 futex for both) and as many user-space instructions (callgrind, 500 against 1500 "
-    "sends: ~72.4k per send against reqwest's ~73.6k, the runtime's included; the SDK's input checks, body "
-    "and typed decode cost about what the peer's URL parse per send does). The CPU per send of two clients "
-    "that do the same work is the scheduling of this shared VM: the ratio's rounds span ~0.8–1.15, and the "
-    "median was 0.95× and 1.12× in the last two runs",
+    "bulk:Rust/core-async": "not profiled in this run: `AsyncClient` writes and reads its own sockets from the "
+    "calling task (decision 0017), where reqwest hands each request to hyper's connection task and back",
     "bulk:Node/zignsec": "by construction, not profiled in this run: each send runs on napi-rs's tokio runtime "
     "threads and its promise is settled back on Node's loop thread, a wake-up per send; undici does its I/O on "
     "the loop's own thread",
