@@ -629,7 +629,8 @@ impl AnswerReader {
                     self.pos = self.next_line(end);
                     self.part = if size == 0 {
                         Part::Trailers
-                    } else if self.body.len() + size > MAX_RESPONSE_BYTES {
+                    } else if size > MAX_RESPONSE_BYTES - self.body.len() {
+                        // (Subtracted, not added: a size near usize::MAX must not wrap.)
                         return Ok(self.finish_read(true, false));
                     } else {
                         Part::ChunkData(size)
@@ -971,5 +972,10 @@ mod tests {
         let (_, read) = read_in_pieces(&until_close, 65536).expect("answer");
         assert!(read.oversized && !read.reusable);
         assert_eq!(read.body.len(), MAX_RESPONSE_BYTES);
+        // A chunk size that would wrap the body's length past the cap.
+        let wrapping =
+            b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n1\r\na\r\nffffffffffffffff\r\n";
+        let (_, read) = read_in_pieces(wrapping, 4096).expect("answer");
+        assert!(read.oversized && !read.reusable);
     }
 }

@@ -608,6 +608,46 @@ fn one_connection_for_many_sequential_calls() {
 }
 
 #[test]
+fn one_connection_for_many_sequential_async_calls() {
+    let gw = gateway();
+    let client = gw.builder().build_async().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let s = client.send_sms(&sms()).await.unwrap();
+        for _ in 0..50 {
+            client.get_sms_session(&s.id).await.unwrap();
+        }
+    });
+    // The task that read the answer put the connection back before its next call.
+    let conns = gw.stats()["api_connections"].as_u64().unwrap();
+    assert_eq!(conns, 1, "{conns} connections for 51 sequential calls");
+}
+
+/// A client kept across runtimes (as in a test suite whose tests each run their
+/// own): a pooled connection of a runtime that is gone takes no request; the call
+/// goes out once, on a fresh connection, even with no retries allowed.
+#[test]
+fn an_async_client_outlives_the_runtime_its_connections_were_opened_on() {
+    let gw = gateway();
+    let client = gw.builder().max_retries(0).build_async().unwrap();
+    for _ in 0..3 {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let s = runtime.block_on(client.send_sms(&sms())).unwrap();
+        runtime.block_on(client.get_sms_session(&s.id)).unwrap();
+    }
+    assert_eq!(gw.count(SMS), 3);
+    let conns = gw.stats()["api_connections"].as_u64().unwrap();
+    assert_eq!(conns, 3, "one connection per runtime");
+}
+
+#[test]
 fn one_client_shared_by_threads() {
     let gw = gateway();
     let client = gw.client();
