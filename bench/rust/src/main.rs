@@ -12,7 +12,7 @@
 //! zignsec-bench conns <core|floor> <calls>
 //! zignsec-bench mem <core|floor> <calls_a> <calls_b>
 //! zignsec-bench construct <reps>
-//! zignsec-bench bulk <core-threads|core-async|reqwest> <sends> <in_flight> <warmup>
+//! zignsec-bench bulk <core-threads|core-async|reqwest|floor-async> <sends> <in_flight> <warmup>
 //! ```
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -577,15 +577,114 @@ fn bulk_round(env: &Env, which: &str, total: u64, in_flight: u64, state: &BulkSt
             });
             return ok.load(Ordering::Relaxed);
         }
+        ("floor-async", BulkState::Floor(rt, pool)) => {
+            let next = std::sync::Arc::new(next);
+            let ok = std::sync::Arc::new(AtomicU64::new(0));
+            let request = std::sync::Arc::new(
+                format!(
+                    "POST {SMS_PATH} HTTP/1.1\r\nHost: {}\r\nAuthorization: {}\r\nAccept: application/json\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{BULK_BODY}",
+                    env.host_port,
+                    env.key,
+                    BULK_BODY.len()
+                )
+                .into_bytes(),
+            );
+            let addr = env.host_port.clone();
+            rt.block_on(async {
+                let mut set = tokio::task::JoinSet::new();
+                for _ in 0..in_flight {
+                    let (next, ok, pool, request, addr) = (
+                        next.clone(),
+                        ok.clone(),
+                        pool.clone(),
+                        request.clone(),
+                        addr.clone(),
+                    );
+                    set.spawn(async move {
+                        let kept = pool.lock().ok().and_then(|mut p| p.pop());
+                        let mut stream = match kept {
+                            Some(s) => s,
+                            None => match tokio::net::TcpStream::connect(&addr).await {
+                                Ok(s) if s.set_nodelay(true).is_ok() => s,
+                                _ => return,
+                            },
+                        };
+                        let mut buf = Vec::with_capacity(4096);
+                        while next.fetch_add(1, Ordering::Relaxed) < total {
+                            match floor_send(&mut stream, &request, &mut buf).await {
+                                Ok(true) => {
+                                    ok.fetch_add(1, Ordering::Relaxed);
+                                }
+                                Ok(false) => {}
+                                Err(_) => return,
+                            }
+                        }
+                        if let Ok(mut p) = pool.lock() {
+                            p.push(stream);
+                        }
+                    });
+                }
+                while set.join_next().await.is_some() {}
+            });
+            return ok.load(Ordering::Relaxed);
+        }
         _ => {}
     }
     ok.load(Ordering::Relaxed)
+}
+
+/// The async floor's connections, kept between rounds as the clients keep theirs.
+type FloorPool = std::sync::Arc<std::sync::Mutex<Vec<tokio::net::TcpStream>>>;
+
+/// One send on a raw socket: the prebuilt request written, the answer's head read
+/// to its Content-Length, the body parsed as the other clients parse it. Whether
+/// the gateway created a session.
+async fn floor_send(
+    stream: &mut tokio::net::TcpStream,
+    request: &[u8],
+    buf: &mut Vec<u8>,
+) -> std::io::Result<bool> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let bad = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
+    stream.write_all(request).await?;
+    buf.clear();
+    let (start, length) = loop {
+        if buf.capacity() - buf.len() < 2048 {
+            buf.reserve(4096);
+        }
+        if stream.read_buf(buf).await? == 0 {
+            return Err(bad("connection closed"));
+        }
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = std::str::from_utf8(&buf[..end]).map_err(|_| bad("head"))?;
+            let length = head
+                .lines()
+                .filter_map(|l| l.split_once(':'))
+                .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
+                .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+                .ok_or_else(|| bad("no Content-Length"))?;
+            if !head.starts_with("HTTP/1.1 20") {
+                return Ok(false);
+            }
+            break (end + 4, length);
+        }
+    };
+    while buf.len() < start + length {
+        if stream.read_buf(buf).await? == 0 {
+            return Err(bad("connection closed"));
+        }
+    }
+    Ok(
+        serde_json::from_slice::<Created>(&buf[start..start + length])
+            .is_ok_and(|c| !c.data.id.is_empty()),
+    )
 }
 
 enum BulkState {
     Blocking(zignsec::Client),
     Async(tokio::runtime::Runtime, zignsec::AsyncClient),
     Reqwest(tokio::runtime::Runtime, reqwest::Client),
+    Floor(tokio::runtime::Runtime, FloorPool),
 }
 
 fn bulk(env: &Env, which: &str, sends: u64, in_flight: u64, warmup: u64) -> AnyResult<Value> {
@@ -613,6 +712,12 @@ fn bulk(env: &Env, which: &str, sends: u64, in_flight: u64, warmup: u64) -> AnyR
                 .tcp_nodelay(true)
                 .pool_max_idle_per_host(in_flight as usize)
                 .build()?,
+        ),
+        "floor-async" => BulkState::Floor(
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?,
+            FloorPool::default(),
         ),
         other => return Err(format!("unknown implementation {other:?}").into()),
     };
