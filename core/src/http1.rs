@@ -959,6 +959,50 @@ mod tests {
         }
     }
 
+    /// What a read comes to, without `reusable` (that one depends on whether
+    /// bytes after the answer came with it).
+    fn outcome(got: io::Result<Whole>) -> std::result::Result<(u16, Vec<u8>, bool), String> {
+        got.map(|(head, read)| (head.status, read.body, read.oversized))
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn any_bytes_in_any_pieces_read_the_same_and_never_panic() {
+        use rand::{Rng, SeedableRng};
+        let seeds: [&[u8]; 5] = [
+            b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\nx-request-id: r\r\n\r\nhello",
+            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\ncontent-length: 2\r\n\r\nhi",
+            b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n2\r\nde\r\n0\r\nt: 1\r\n\r\n",
+            b"HTTP/1.0 200 OK\r\n\r\nto the end",
+            b"HTTP/1.1 204 No Content\r\n\r\n",
+        ];
+        let mut rng = rand::rngs::StdRng::seed_from_u64(0x2f5);
+        for _ in 0..5000 {
+            let mut bytes = seeds[rng.random_range(0..seeds.len())].to_vec();
+            for _ in 0..rng.random_range(0..4) {
+                let at = rng.random_range(0..=bytes.len());
+                let byte = *b"\r\n:;0aF \x00\xff"
+                    .get(rng.random_range(0..11))
+                    .unwrap_or(&b'x');
+                match rng.random_range(0..3) {
+                    0 if at < bytes.len() => bytes[at] = byte,
+                    1 if at < bytes.len() => {
+                        bytes.remove(at);
+                    }
+                    _ => bytes.insert(at, byte),
+                }
+            }
+            let whole = outcome(read_in_pieces(&bytes, 4096));
+            let piece = rng.random_range(1..9);
+            assert_eq!(
+                outcome(read_in_pieces(&bytes, piece)),
+                whole,
+                "{:?} in pieces of {piece}",
+                String::from_utf8_lossy(&bytes)
+            );
+        }
+    }
+
     #[test]
     fn a_body_over_the_cap_is_cut_at_it() {
         let big = format!(
