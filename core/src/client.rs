@@ -1,7 +1,7 @@
 //! [`AsyncClient`]: the operations, the call loop (one attempt at a time, the
 //! retry decision in [`retry::next_step`]), key rotation and waits. The blocking
-//! face is in `blocking.rs`, the wires in `async_transport.rs` and `blocking_transport.rs` (HTTP/1.1 in
-//! `http1.rs`), answers in `response.rs`.
+//! face is in `blocking.rs`, the wires in `async_transport.rs` and
+//! `blocking_transport.rs` (HTTP/1.1 itself in `http1.rs`), answers in `response.rs`.
 
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
