@@ -22,9 +22,8 @@ use url::{Host, Url};
 
 use crate::config::Settings;
 use crate::error::Result;
-use crate::http1::{
-    self, failure, AnswerReader, IdleList, IdleState, Outgoing, Phase, Route, Stop, Whole,
-};
+use crate::http1::{self, failure, AnswerReader, Outgoing, Phase, Route, Stop, Whole};
+use crate::pool::{IdleList, IdleState};
 use crate::transport::Attempt;
 
 /// The async client's connections and what it needs to open one.
@@ -150,7 +149,7 @@ impl Conn {
 }
 
 #[cfg(unix)]
-use http1::peek_now;
+use crate::pool::peek_now;
 
 #[cfg(not(unix))]
 fn peek_now(_: &TcpStream) -> io::Result<usize> {

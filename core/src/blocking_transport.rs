@@ -18,10 +18,9 @@ use url::Url;
 
 use crate::config::Settings;
 use crate::error::Result;
-use crate::http1::{
-    self, failure, AnswerReader, IdleList, IdleState, Outgoing, Phase, Route, Stop, Whole,
-};
+use crate::http1::{self, failure, AnswerReader, Outgoing, Phase, Route, Stop, Whole};
 use crate::interrupt;
+use crate::pool::{IdleList, IdleState};
 use crate::transport::Attempt;
 
 /// The blocking client's connections and what it needs to open one.
@@ -233,7 +232,7 @@ impl Conn {
 }
 
 #[cfg(unix)]
-use http1::peek_now;
+use crate::pool::peek_now;
 
 #[cfg(not(unix))]
 fn peek_now(tcp: &TcpStream) -> io::Result<usize> {

@@ -1,14 +1,14 @@
 //! HTTP/1.1 as bytes, with no I/O: what both wires share. The request a call
 //! writes, the answer read back from whatever bytes a connection delivers, the
-//! CONNECT tunnel's exchange, the pool of idle connections, and what a failure in
-//! each phase of an attempt says about whether the request left.
+//! CONNECT tunnel's exchange, and what a failure in each phase of an attempt says
+//! about whether the request left. (Their idle connections: `pool.rs`.)
 //!
 //! The blocking wire feeds these from the calling thread's socket, the async wire
 //! from a tokio socket; neither knows HTTP beyond calling them.
 
 use std::io;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use http::header::{HeaderName, HeaderValue};
 use http::Method;
@@ -20,11 +20,6 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::retry::parse_retry_after;
 use crate::transport::{root_certificates, Answer, Body, TransportFailure, MAX_RESPONSE_BYTES};
 
-/// Idle pooled connections are closed after this long: below the 60 s idle timeout
-/// of common load balancers, so the gateway side rarely closes one under a send.
-pub const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(20);
-/// Idle connections kept at most (the oldest goes first).
-const MAX_IDLE: usize = 256;
 /// A response head (status line and headers) larger than this is refused.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// Headers read from one response head.
@@ -719,106 +714,6 @@ impl AnswerReader {
             reusable,
         };
         (head, body)
-    }
-}
-
-/// A pool's idle keep-alive connections, most recently used last.
-pub(crate) struct IdleList<C> {
-    idle: Mutex<Vec<(C, Instant)>>,
-}
-
-impl<C> IdleList<C> {
-    pub(crate) fn new() -> IdleList<C> {
-        IdleList {
-            idle: Mutex::new(Vec::new()),
-        }
-    }
-
-    /// A usable idle connection, most recently used first; stale ones and those
-    /// `usable` refuses are closed.
-    pub(crate) fn checkout(&self, mut usable: impl FnMut(&mut C) -> bool) -> Option<C> {
-        let now = Instant::now();
-        loop {
-            let candidate = {
-                let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
-                let expired = idle
-                    .iter()
-                    .take_while(|(_, since)| now.duration_since(*since) >= POOL_IDLE_TIMEOUT)
-                    .count();
-                // Closed outside the lock (dropped with the drained items below).
-                let stale: Vec<(C, Instant)> = idle.drain(..expired).collect();
-                let candidate = idle.pop();
-                drop(idle);
-                drop(stale);
-                candidate
-            }?;
-            let mut conn = candidate.0;
-            if usable(&mut conn) {
-                return Some(conn);
-            }
-        }
-    }
-
-    pub(crate) fn checkin(&self, conn: C) {
-        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
-        let oldest = (idle.len() >= MAX_IDLE).then(|| idle.remove(0));
-        idle.push((conn, Instant::now()));
-        drop(idle);
-        drop(oldest);
-    }
-}
-
-/// What an idle connection's socket holds, looked at without blocking.
-#[derive(Clone, Copy, PartialEq)]
-pub(crate) enum IdleState {
-    /// Nothing waiting: open and quiet.
-    Quiet,
-    /// Bytes waiting (TLS records, or a stray answer).
-    Bytes,
-    /// Closed by the gateway, or reset.
-    Closed,
-}
-
-impl IdleState {
-    /// The state a non-blocking one-byte peek at the socket shows.
-    pub(crate) fn of(peeked: io::Result<usize>) -> IdleState {
-        match peeked {
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => IdleState::Quiet,
-            Ok(n) if n > 0 => IdleState::Bytes,
-            // 0: closed by the gateway; an error: reset.
-            _ => IdleState::Closed,
-        }
-    }
-
-    /// Whether an idle connection in this state can carry a request. Bytes waiting
-    /// on TLS may be the server's session tickets: `drain_tls` reads them without
-    /// waiting and says whether they held no data and no close.
-    pub(crate) fn usable(self, tls: bool, drain_tls: impl FnOnce() -> bool) -> bool {
-        match self {
-            IdleState::Quiet => true,
-            IdleState::Bytes => tls && drain_tls(),
-            IdleState::Closed => false,
-        }
-    }
-}
-
-/// Peek at a socket without blocking: what waits there stays unread.
-#[cfg(unix)]
-pub(crate) fn peek_now(socket: &impl std::os::fd::AsRawFd) -> io::Result<usize> {
-    let mut probe = [0u8; 1];
-    // SAFETY: a valid socket and a buffer of one writable byte.
-    let n = unsafe {
-        libc::recv(
-            socket.as_raw_fd(),
-            probe.as_mut_ptr().cast(),
-            probe.len(),
-            libc::MSG_PEEK | libc::MSG_DONTWAIT,
-        )
-    };
-    if n < 0 {
-        Err(io::Error::last_os_error())
-    } else {
-        Ok(n as usize)
     }
 }
 

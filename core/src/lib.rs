@@ -29,6 +29,7 @@ mod models;
 pub mod otp;
 mod otp_send;
 mod phone;
+mod pool;
 mod process;
 mod proxy;
 mod redact;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::config::Settings;
 use crate::error::{Error, ErrorKind, Result};
 
-pub use crate::http1::POOL_IDLE_TIMEOUT;
+pub use crate::pool::POOL_IDLE_TIMEOUT;
 /// Response bodies are read up to this many bytes; more is a decode error.
 pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
