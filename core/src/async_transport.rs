@@ -174,10 +174,7 @@ impl AsyncPool {
         timeout: Duration,
     ) -> Attempt {
         let method = out.method;
-        let request = match self.route.request(out) {
-            Ok(r) => r,
-            Err(e) => return Attempt::Failed(failure(Phase::Connect, Stop::Io(e), timeout)),
-        };
+        let request = self.route.request(out);
         let mut phase = Phase::Connect;
         let exchange = self.exchange(&request, method, &mut phase);
         match tokio::time::timeout_at(deadline.into(), exchange).await {

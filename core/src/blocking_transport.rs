@@ -306,10 +306,7 @@ impl Pool {
         timeout: Duration,
     ) -> Attempt {
         let method = out.method;
-        let request = match self.route.request(out) {
-            Ok(r) => r,
-            Err(e) => return Attempt::Failed(failure(Phase::Connect, Stop::Io(e), timeout)),
-        };
+        let request = self.route.request(out);
         let mut conn = match self.idle.checkout(Conn::usable) {
             Some(conn) => conn,
             None => match self.connect(deadline) {
