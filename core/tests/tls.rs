@@ -187,7 +187,8 @@ fn tls_server(pki: &Pki) -> TlsServer {
     }
 }
 
-fn client(url: &str, roots: &[&[u8]]) -> zignsec::Client {
+/// A builder for `url` trusting `roots` besides the system's (either client's).
+fn builder(url: &str, roots: &[&[u8]]) -> zignsec::ClientBuilder {
     let mut b = zignsec::Client::builder()
         .ignore_env()
         .api_key(KEY)
@@ -197,7 +198,11 @@ fn client(url: &str, roots: &[&[u8]]) -> zignsec::Client {
     for pem in roots {
         b = b.add_root_certificate_pem(pem.to_vec());
     }
-    b.build().unwrap()
+    b
+}
+
+fn client(url: &str, roots: &[&[u8]]) -> zignsec::Client {
+    builder(url, roots).build().unwrap()
 }
 
 #[test]
@@ -526,15 +531,7 @@ fn the_async_client_verifies_tls_and_tunnels_through_a_proxy_too() {
         .build()
         .unwrap();
     let build = |base: String, roots: &[&[u8]], proxy: Option<String>| {
-        let mut b = zignsec::AsyncClient::builder()
-            .ignore_env()
-            .api_key(KEY)
-            .base_url(base)
-            .max_retries(0)
-            .timeout(Duration::from_secs(5));
-        for pem in roots {
-            b = b.add_root_certificate_pem(pem.to_vec());
-        }
+        let mut b = builder(&base, roots);
         if let Some(p) = proxy {
             b = b.proxy(p);
         }
